@@ -1,0 +1,70 @@
+"""Value objects that carry provenance from source file to answer.
+
+Every object that holds text also holds where the text came from: the source path (relative to the
+sources folder) and character offsets into that file's text, so `text[start:end]` reproduces it.
+Nothing here does I/O; these are plain frozen dataclasses that serialise to JSON-ready dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file as read: its text, title and content hash."""
+
+    source: str
+    title: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: `document.text[start:end] == text`."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found by retrieval, with its fused score and the ranks each retriever gave it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim excerpt of a source: `source_text[start:end] == excerpt`."""
+
+    source: str
+    title: str
+    excerpt: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    query: str
+    question: str = ""
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,150 @@
+"""Evaluate the assistant on a question set, beside the textbook recipe, in one process.
+
+A question set is JSON Lines: id, kind, question, history (earlier user questions, replayed through
+the assistant to build a real conversation), answers (gold strings, verbatim in the sources) and
+evidence (verbatim quotes locating the answer). Metrics:
+
+- accuracy: answerable questions answered with a gold string in the text; unanswerable ones abstained
+- citation validity: share of citations whose offsets reproduce the excerpt from the file on disk
+- cited gold: share of answerable questions whose cited excerpts contain a gold string
+- abstained (unanswerable) and false abstentions (answerable)
+- hit@1, hit@4, MRR@10: rank of the first passage that overlaps an evidence quote and holds a gold
+  string; computed for the product's retrieval query and for the textbook recipe on the raw question
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.core.types import Answer, Chunk
+from assistant.evaluation.baseline import textbook_retriever
+
+HERE = Path(__file__).parent
+SETS = {"gold": HERE / "gold.jsonl", "dev": HERE / "dev.jsonl"}
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@dataclass
+class Outcome:
+    item: dict[str, Any]
+    answer: Answer
+    rank: int | None  # product retrieval: 1-based rank of the first gold passage
+    baseline_rank: int | None
+    citations_valid: list[bool] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.item["answers"])
+
+    @property
+    def correct(self) -> bool:
+        if not self.answerable:
+            return self.answer.abstained
+        return not self.answer.abstained and _has_gold(self.answer.text, self.item)
+
+    @property
+    def cited_gold(self) -> bool:
+        return any(_has_gold(c.excerpt, self.item) for c in self.answer.citations)
+
+
+def evaluate(
+    assistant: Assistant, items: list[dict[str, Any]], depth: int = 10
+) -> list[Outcome]:
+    sources = assistant.settings.sources
+    baseline = textbook_retriever(sources, assistant.embeddings)
+    texts: dict[str, str] = {}
+    outcomes = []
+    for item in items:
+        history: list[dict[str, str]] = []
+        for earlier in item.get("history", []):
+            reply = assistant.answer(earlier, history)
+            history += [{"role": "user", "content": earlier}, {"role": "assistant", "content": reply.text}]
+        answer = assistant.answer(item["question"], history)
+        hits, _ = assistant.retrieve(answer.query, depth)
+        valid = [_reproduces(sources, texts, c.source, c.start, c.end, c.excerpt) for c in answer.citations]
+        outcomes.append(
+            Outcome(
+                item,
+                answer,
+                _first_gold([h.chunk for h in hits], item, sources, texts),
+                _first_gold(baseline(item["question"], depth), item, sources, texts),
+                valid,
+            )
+        )
+    return outcomes
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    citations = [v for o in outcomes for v in o.citations_valid]
+
+    def share(items: list[Outcome], test: Callable[[Outcome], bool]) -> float:
+        return sum(map(test, items)) / len(items) if items else 0.0
+
+    def retrieval(rank: Callable[[Outcome], int | None]) -> dict[str, float]:
+        ranks = [rank(o) for o in answerable]
+        n = len(ranks) or 1
+        return {
+            "hit@1": sum(r is not None and r <= 1 for r in ranks) / n,
+            "hit@4": sum(r is not None and r <= 4 for r in ranks) / n,
+            "mrr@10": sum(1 / r for r in ranks if r) / n,
+        }
+
+    return {
+        "product": {
+            "questions": len(outcomes),
+            "accuracy": share(outcomes, lambda o: o.correct),
+            "citation_validity": (sum(citations) / len(citations)) if citations else 1.0,
+            "cited_gold": share(answerable, lambda o: o.cited_gold),
+            "abstained_unanswerable": share(unanswerable, lambda o: o.answer.abstained),
+            "false_abstentions": share(answerable, lambda o: o.answer.abstained),
+            **retrieval(lambda o: o.rank),
+        },
+        "textbook": retrieval(lambda o: o.baseline_rank),
+    }
+
+
+def by_kind(outcomes: list[Outcome]) -> dict[str, float]:
+    kinds: dict[str, list[bool]] = {}
+    for o in outcomes:
+        kinds.setdefault(o.item["kind"], []).append(o.correct)
+    return {k: sum(v) / len(v) for k, v in sorted(kinds.items())}
+
+
+def _has_gold(text: str, item: dict[str, Any]) -> bool:
+    folded = text.casefold()
+    return any(gold.casefold() in folded for gold in item["answers"])
+
+
+def _read(sources: Path, texts: dict[str, str], source: str) -> str:
+    if source not in texts:
+        texts[source] = (sources / source).read_text(encoding="utf-8")
+    return texts[source]
+
+
+def _reproduces(sources: Path, texts: dict[str, str], source: str, start: int, end: int, excerpt: str) -> bool:
+    try:
+        return _read(sources, texts, source)[start:end] == excerpt
+    except OSError:
+        return False
+
+
+def _first_gold(chunks: list[Chunk], item: dict[str, Any], sources: Path, texts: dict[str, str]) -> int | None:
+    spans = []
+    for evidence in item["evidence"]:
+        start = _read(sources, texts, evidence["source"]).find(evidence["quote"])
+        spans.append((evidence["source"], start, start + len(evidence["quote"])))
+    for rank, chunk in enumerate(chunks, start=1):
+        overlaps = any(s == chunk.source and a < chunk.end and chunk.start < b for s, a, b in spans)
+        if overlaps and _has_gold(chunk.text, item):
+            return rank
+    return None
