@@ -1,4 +1,4 @@
-"""assistant: answers questions over a folder of sources and proves every answer with exact quotes."""
+"""assistant: answers questions over a folder of sources, proving every answer with exact quotes."""
 
 from assistant.api import Assistant, answer
 from assistant.core.errors import AssistantError

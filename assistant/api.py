@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.extractive import Sentence, Thresholds, compose, score_sentences
-from assistant.core.errors import EmptyQuestion
+from assistant.core.errors import EmptyQuestion, SourcesNotFound
 from assistant.core.settings import Settings
 from assistant.core.text import stem, words
 from assistant.core.types import Answer, Hit
@@ -80,6 +80,8 @@ class Assistant:
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""
+        if not self.settings.sources.is_dir():
+            raise SourcesNotFound(f"sources folder not found: {self.settings.sources}")
         manifest = Manifest.load(self.manifest_path)
         if not manifest.files or manifest.fingerprint != self.settings.fingerprint():
             self.index()

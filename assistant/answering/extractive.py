@@ -45,7 +45,7 @@ class Scored:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Calibrated on the development questions (assistant/evaluation/dev.jsonl), not the gold set."""
+    """Calibrated on the development questions (evaluation/dev.jsonl), never the gold set."""
 
     lexical_weight: float = 0.5
     answerable: float = 0.75
@@ -98,9 +98,10 @@ def score_sentences(
 def _neighbours(order: list[Sentence], found: list[set[str]], i: int) -> list[set[str]]:
     near = []
     for j in (i - 1, i + 1):
-        if 0 <= j < len(order) and order[j].source == order[i].source:
-            if abs(order[j].start - order[i].end) < 4 or abs(order[i].start - order[j].end) < 4:
-                near.append(found[j])
+        if not (0 <= j < len(order) and order[j].source == order[i].source):
+            continue
+        if abs(order[j].start - order[i].end) < 4 or abs(order[i].start - order[j].end) < 4:
+            near.append(found[j])
     return near
 
 
@@ -135,6 +136,10 @@ def compose(
 def _adds(chosen: list[Scored], other: Scored) -> bool:
     """A second quote must not overlap the first and must bring words the first lacks."""
     first = chosen[0].sentence
-    if other.sentence.source == first.source and other.sentence.start < first.end and first.start < other.sentence.end:
+    if (
+        other.sentence.source == first.source
+        and other.sentence.start < first.end
+        and first.start < other.sentence.end
+    ):
         return False
     return bool(set(terms(other.sentence.text)) - set(terms(first.text)))

@@ -27,9 +27,9 @@ def _default_folder(name: str) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    sources: Path = _default_folder("sources")
+    sources: Path = _default_folder("sources")  # noqa: RUF009 (computed once, at import)
     """Folder of .txt/.md files to answer from (ASSISTANT_SOURCES)."""
-    index: Path = _default_folder("index")
+    index: Path = _default_folder("index")  # noqa: RUF009
     """Folder where the Chroma index and its manifest persist (ASSISTANT_INDEX)."""
     chroma_url: str = ""
     """A Chroma server such as http://127.0.0.1:8000; empty means the embedded store in `index`."""

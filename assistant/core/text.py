@@ -26,18 +26,20 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
+    """
+    a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is it
     its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom whose why will with would you your yours yourself yourselves s t d ll m re
-    ve according article articles say says said tell told give describe did does much many whats
-    anything something someone thing things happen happened way""".split()
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom whose why will with would you your yours yourself
+    yourselves s t d ll m re ve according article articles say says said tell told give describe
+    did does much many whats anything something someone thing things happen happened way
+    """.split()  # noqa: SIM905
 )
 
-QUESTION_WORDS = frozenset("what when where which who whom whose why how".split())
+QUESTION_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -57,7 +59,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end], each stripped of surrounding whitespace."""
     end = len(text) if end is None else end
-    spans = []
+    spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_spans(text[start:end]):
         spans.extend(_split_paragraph(text, start + p_start, start + p_end))
     return spans
@@ -97,7 +99,14 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match talks/talk and attacked/attacks, no more."""
-    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, keep in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: len(word) - len(suffix)] + keep
             break

@@ -4,7 +4,7 @@ A question set is JSON Lines: id, kind, question, history (earlier user question
 the assistant to build a real conversation), answers (gold strings, verbatim in the sources) and
 evidence (verbatim quotes locating the answer). Metrics:
 
-- accuracy: answerable questions answered with a gold string in the text; unanswerable ones abstained
+- accuracy: answerable questions answered with a gold string in the text, unanswerable abstained
 - citation validity: share of citations whose offsets reproduce the excerpt from the file on disk
 - cited gold: share of answerable questions whose cited excerpts contain a gold string
 - abstained (unanswerable) and false abstentions (answerable)
@@ -55,9 +55,7 @@ class Outcome:
         return any(_has_gold(c.excerpt, self.item) for c in self.answer.citations)
 
 
-def evaluate(
-    assistant: Assistant, items: list[dict[str, Any]], depth: int = 10
-) -> list[Outcome]:
+def evaluate(assistant: Assistant, items: list[dict[str, Any]], depth: int = 10) -> list[Outcome]:
     sources = assistant.settings.sources
     baseline = textbook_retriever(sources, assistant.embeddings)
     texts: dict[str, str] = {}
@@ -66,10 +64,16 @@ def evaluate(
         history: list[dict[str, str]] = []
         for earlier in item.get("history", []):
             reply = assistant.answer(earlier, history)
-            history += [{"role": "user", "content": earlier}, {"role": "assistant", "content": reply.text}]
+            history += [
+                {"role": "user", "content": earlier},
+                {"role": "assistant", "content": reply.text},
+            ]
         answer = assistant.answer(item["question"], history)
         hits, _ = assistant.retrieve(answer.query, depth)
-        valid = [_reproduces(sources, texts, c.source, c.start, c.end, c.excerpt) for c in answer.citations]
+        valid = [
+            _reproduces(sources, texts, c.source, c.start, c.end, c.excerpt)
+            for c in answer.citations
+        ]
         outcomes.append(
             Outcome(
                 item,
@@ -131,14 +135,18 @@ def _read(sources: Path, texts: dict[str, str], source: str) -> str:
     return texts[source]
 
 
-def _reproduces(sources: Path, texts: dict[str, str], source: str, start: int, end: int, excerpt: str) -> bool:
+def _reproduces(
+    sources: Path, texts: dict[str, str], source: str, start: int, end: int, excerpt: str
+) -> bool:
     try:
         return _read(sources, texts, source)[start:end] == excerpt
     except OSError:
         return False
 
 
-def _first_gold(chunks: list[Chunk], item: dict[str, Any], sources: Path, texts: dict[str, str]) -> int | None:
+def _first_gold(
+    chunks: list[Chunk], item: dict[str, Any], sources: Path, texts: dict[str, str]
+) -> int | None:
     spans = []
     for evidence in item["evidence"]:
         start = _read(sources, texts, evidence["source"]).find(evidence["quote"])

@@ -47,7 +47,11 @@ class LocalEmbeddings(Embeddings):
             raise ModelNotFound(f"no sentence-transformers model in {self.model_path}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
 
         return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
 

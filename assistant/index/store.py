@@ -79,7 +79,8 @@ class ChromaStore:
         for i in range(0, len(chunk_ids), _BATCH):
             batch = chunk_ids[i : i + _BATCH]
             self.chunks.delete(ids=batch)
-            self.sentences._collection.delete(where={"chunk_id": {"$in": batch}})
+            where: Any = {"chunk_id": {"$in": batch}}
+            self.sentences._collection.delete(where=where)
 
     def reset(self) -> None:
         self.chunks.reset_collection()
@@ -103,9 +104,8 @@ class ChromaStore:
         """(chunk_id, start, end, text, vector) for every sentence of the given chunks."""
         if not chunk_ids:
             return []
-        got = self.sentences.get(
-            where={"chunk_id": {"$in": chunk_ids}}, include=["metadatas", "documents", "embeddings"]
-        )
+        where: Any = {"chunk_id": {"$in": chunk_ids}}
+        got = self.sentences.get(where=where, include=["metadatas", "documents", "embeddings"])
         return [
             (m["chunk_id"], int(m["start"]), int(m["end"]), doc, list(vec))
             for m, doc, vec in zip(

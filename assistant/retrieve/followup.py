@@ -15,8 +15,8 @@ from typing import Any
 from assistant.core.text import STOPWORDS, terms, words
 
 _REFERRING = frozenset(
-    "he him his she her hers they them their theirs it its this that these those there then such "
-    "former latter same".split()
+    """he him his she her hers they them their theirs it its this that
+    these those there then such former latter same""".split()  # noqa: SIM905
 )
 _CONNECTIVES = ("and ", "but ", "also ", "what about", "how about", "why", "so ", "then ")
 Message = dict[str, Any]
@@ -45,9 +45,9 @@ def rewrite(
     carried: list[str] = []
     for text in _previous_turns(history):
         for word in _salient_words(text):
-            if word.lower() not in own and word.lower() not in {c.lower() for c in carried}:
-                if is_rare(word):
-                    carried.append(word)
+            seen = own | {c.lower() for c in carried}
+            if word.lower() not in seen and is_rare(word):
+                carried.append(word)
         if len(carried) >= max_terms // 2:
             break
     return f"{question} {' '.join(carried[:max_terms])}".strip() if carried else question

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.core.text import STOPWORDS, QUESTION_WORDS
+from assistant.core.text import QUESTION_WORDS, STOPWORDS
 from assistant.core.types import Chunk, Hit
 from assistant.index.keyword import KeywordIndex
 from assistant.index.store import ChromaStore

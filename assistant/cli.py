@@ -1,0 +1,125 @@
+"""The `assistant` command: index, ask, serve, eval. Library errors become one line and exit 1.
+
+Flags shared by every command (--sources, --index, --chroma-url) override ASSISTANT_* variables,
+which override the defaults in `assistant.core.settings`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.core.errors import AssistantError
+
+EPILOG = """examples:
+  assistant index                      build or refresh the index of ./sources
+  assistant ask "Who replaced Imran Khan as prime minister?"
+  assistant ask --json "What did the Taliban warn Pakistan of?"
+  assistant serve --port 7860          web chat on http://127.0.0.1:7860
+  assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", help="folder of source files (ASSISTANT_SOURCES)")
+    common.add_argument("--index", help="folder of the persisted index (ASSISTANT_INDEX)")
+    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answers questions over a folder of sources, quoting them exactly.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    idx = sub.add_parser("index", parents=[common], help="build or refresh the index")
+    idx.add_argument("--quiet", action="store_true", help="no progress bar")
+    ask = sub.add_parser("ask", parents=[common], help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--top-k", type=int, help="passages to retrieve (default 4)")
+    serve = sub.add_parser("serve", parents=[common], help="start the web chat")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ev = sub.add_parser("eval", parents=[common], help="evaluate on a question set")
+    ev.add_argument("--set", default="gold", help="'gold', 'dev' or a path to a .jsonl file")
+    ev.add_argument("--json", action="store_true", help="print metrics as JSON")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _assistant(args: argparse.Namespace) -> Any:
+    from assistant.api import Assistant
+
+    return Assistant(sources=args.sources, index=args.index, chroma_url=args.chroma_url)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if args.quiet or total == 0:
+            return
+        if not bar:
+            bar.append(tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr))
+        bar[0].update(done - bar[0].n)
+
+    summary = _assistant(args).index(progress)
+    if bar:
+        bar[0].close()
+    print(summary.line())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    answer = _assistant(args).answer(args.question, top_k=args.top_k)
+    if args.json:
+        data = answer.to_dict()
+        data.pop("hits")
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.query != answer.question:
+        print(f"\n(searched for: {answer.query})")
+    for i, c in enumerate(answer.citations, start=1):
+        print(f"\n[{i}] {c.title} — {c.source}, characters {c.start}-{c.end}\n    {c.excerpt}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.web import serve
+
+    assistant = _assistant(args)
+    print(assistant.index().line())
+    serve(assistant, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.report import run_report
+
+    report = run_report(_assistant(args), args.set)
+    print(json.dumps(report, indent=2) if args.json else report["text"])
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
+
+if __name__ == "__main__":
+    sys.exit(main())

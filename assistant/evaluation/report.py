@@ -1,0 +1,63 @@
+"""Turn evaluation outcomes into the report `assistant eval` prints: product beside textbook RAG."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.core.errors import AssistantError
+from assistant.evaluation.run import SETS, Outcome, by_kind, evaluate, load, summarise
+
+TARGETS = {
+    "accuracy": (">=", 0.90),
+    "citation_validity": (">=", 1.0),
+    "abstained_unanswerable": (">=", 0.90),
+    "false_abstentions": ("<=", 0.05),
+}
+
+
+def run_report(assistant: Assistant, which: str) -> dict[str, Any]:
+    path = SETS.get(which, Path(which))
+    if not path.exists():
+        raise AssistantError(f"no question set named {which!r} (use gold, dev or a .jsonl path)")
+    started = time.perf_counter()
+    assistant.ensure_index()
+    outcomes = evaluate(assistant, load(path))
+    metrics = summarise(outcomes)
+    kinds = by_kind(outcomes)
+    seconds = time.perf_counter() - started
+    return {
+        **metrics,
+        "by_kind": kinds,
+        "seconds": seconds,
+        "text": _text(path, metrics, kinds, outcomes, seconds),
+    }
+
+
+def _text(
+    path: Path, metrics: dict[str, dict[str, float]], kinds: dict[str, float],
+    outcomes: list[Outcome], seconds: float,
+) -> str:  # fmt: skip
+    p, t = metrics["product"], metrics["textbook"]
+    lines = [f"Evaluation on {path.name}: {int(p['questions'])} questions in {seconds:.1f}s", ""]
+    for name, value in p.items():
+        if name == "questions":
+            continue
+        target = TARGETS.get(name)
+        verdict = ""
+        if target:
+            op, goal = target
+            ok = value >= goal if op == ">=" else value <= goal
+            verdict = f"  target {op} {goal:.2f}: {'ok' if ok else 'MISSED'}"
+        baseline = f"  textbook {t[name]:.3f}" if name in t else ""
+        lines.append(f"  {name:<24}{value:>7.3f}{baseline}{verdict}")
+    lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
+    wrong = [o for o in outcomes if not o.correct]
+    if wrong:
+        lines += ["", "  wrong:"]
+        for o in wrong:
+            said = "abstained" if o.answer.abstained else o.answer.citations[0].excerpt[:90]
+            lines.append(f"    {o.item['id']}: {o.item['question']}  -> {said}")
+    return "\n".join(lines)
