@@ -14,10 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.extractive import Sentence, Thresholds, compose, score_sentences
+from assistant.answering.extractive import (
+    Decision,
+    Sentence,
+    Thresholds,
+    compose,
+    decide,
+    score_sentences,
+)
 from assistant.core.errors import EmptyQuestion, SourcesNotFound
 from assistant.core.settings import Settings
-from assistant.core.text import stem, words
+from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit
 from assistant.index.builder import IndexSummary, Progress, refresh
 from assistant.index.embeddings import LocalEmbeddings
@@ -114,8 +121,14 @@ class Assistant:
         if not question or not question.strip():
             raise EmptyQuestion("the question is empty")
         question = question.strip()
-        retriever = self.retriever
-        keyword = retriever.keyword
+        query, hits, decision = self.decision(question, history, top_k)
+        return compose(question, query, decision, hits)
+
+    def decision(
+        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+    ) -> tuple[str, list[Hit], Decision]:
+        """The steps of `answer` before wording: query used, passages found, sentences chosen."""
+        keyword = self.retriever.keyword
         common = max(1, len(keyword.chunks) // 2)
         query = rewrite(
             question,
@@ -123,10 +136,17 @@ class Assistant:
             is_rare=lambda w: len(keyword.postings.get(stem(w.lower()), ())) < common,
         )
         hits, vector = self.retrieve(query, top_k)
+        return query, hits, self._decide(question, query, hits, vector)
+
+    def _decide(self, question: str, query: str, hits: list[Hit], vector: np.ndarray) -> Decision:
+        keyword = self.retriever.keyword
         unknown = [t for t in exact_terms(question) if not _known(keyword, t)]
+        asked = terms(question)
+        weights = [keyword.idf(t) for t in asked]
+        oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
         sentences = self._sentences(hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        return compose(question, query, scored, hits, unknown, self.thresholds)
+        return decide(question, scored, unknown, oov / (sum(weights) or 1.0), self.thresholds)
 
     def _sentences(self, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}

@@ -1,1 +1,66 @@
-"""placeholder"""
+"""Benchmark: index build, no-change re-index, warm answer() latency, peak memory.
+
+Not a test: timings on a shared 2-core machine are noisy, so this reports and never asserts.
+Builds a fresh index over a copy of ./sources in a temporary folder, then answers every gold and
+dev question (warm, one thread) `--rounds` times. Run: .venv/bin/python benchmarks/bench.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.api import Assistant
+from assistant.evaluation.run import SETS, load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp())
+    shutil.copytree(ROOT / "sources", work / "sources")
+    assistant = Assistant(sources=work / "sources", index=work / "index")
+    assistant.embeddings.model  # load outside the timed build  # noqa: B018
+
+    build = assistant.index()
+    again = assistant.index()
+    questions = [item["question"] for item in load(SETS["gold"]) + load(SETS["dev"])]
+    assistant.answer(questions[0])  # warm: keyword index, caches
+    latencies = []
+    for _ in range(args.rounds):
+        for question in questions:
+            started = time.perf_counter()
+            assistant.answer(question)
+            latencies.append((time.perf_counter() - started) * 1000)
+    report = {
+        "build_seconds": round(build.seconds, 2),
+        "chunks": build.added,
+        "chunks_per_second": round(build.added / build.seconds, 1),
+        "reindex_no_change": {"added": again.added, "seconds": round(again.seconds, 3)},
+        "answer_ms": {
+            "n": len(latencies),
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(percentile(latencies, 0.95), 1),
+        },
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    print(json.dumps(report, indent=2))
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

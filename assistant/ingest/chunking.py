@@ -46,7 +46,8 @@ def _pieces(text: str, max_words: int) -> list[Span]:
         group: list[Span] = []
         for sentence in sentences:
             group_words = word_count(text[group[0][0] : group[-1][1]]) if group else 0
-            if group and group_words + word_count(text[sentence[0] : sentence[1]]) > target * 1.15:
+            limit = min(target * 1.15, max_words)
+            if group and group_words + word_count(text[sentence[0] : sentence[1]]) > limit:
                 pieces.append((group[0][0], group[-1][1]))
                 group = []
             group.append(sentence)

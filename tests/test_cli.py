@@ -1,0 +1,75 @@
+"""The installed `assistant` command, run as a subprocess on a temporary copy of the sources."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_sources
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    base = tmp_path_factory.mktemp("cli")
+    return ["--sources", str(copy_sources(base / "sources")), "--index", str(base / "index")]
+
+
+def test_index_then_reindex_embeds_nothing(paths: list[str]) -> None:
+    first = run("index", *paths)
+    assert first.returncode == 0, first.stderr
+    assert re.match(r"Indexed 2 files: \d+ chunks added, 0 kept, 0 removed in", first.stdout)
+    again = run("index", "--quiet", *paths)
+    assert " 0 chunks added" in again.stdout and again.stderr == ""
+
+
+def test_ask_json_is_the_answer_object(paths: list[str]) -> None:
+    done = run("ask", "--json", "Who replaced Imran Khan as prime minister?", *paths)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"text", "citations", "abstained", "query", "question"} <= data.keys()
+    assert data["citations"] and not data["abstained"]
+    c = data["citations"][0]
+    text = (Path(paths[1]) / c["source"]).read_text(encoding="utf-8")
+    assert text[c["start"] : c["end"]] == c["excerpt"]
+
+
+def test_ask_prints_numbered_excerpts(paths: list[str]) -> None:
+    done = run("ask", "How many people did the attack on the army school in Peshawar kill?", *paths)
+    assert done.returncode == 0 and "145 people" in done.stdout and "\n[1] " in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "   "], "error: the question is empty"),
+        (["ask", "hello", "--sources", "/no/such/folder"], "error: sources folder not found"),
+        (["eval", "--set", "nope"], "error: no question set named 'nope'"),
+    ],
+)
+def test_errors_are_one_line(
+    paths: list[str], args: list[str], message: str, tmp_path: Path
+) -> None:
+    done = run(*args, *(paths if "--sources" not in args else ["--index", str(tmp_path)]))
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(message) and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_help_lists_the_commands() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("index", "ask", "serve", "eval"):
+        assert command in done.stdout

@@ -1,0 +1,56 @@
+"""Incremental indexing with the real model and a real Chroma index: add, change, delete."""
+
+from pathlib import Path
+
+from assistant.api import Assistant
+from tests.conftest import copy_sources
+
+NEW = "Glaciers of the Karakoram\n\nThe Baltoro Glacier is about 63 kilometres long.\n"
+
+
+def test_add_change_delete_and_unchanged(tmp_path: Path) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    assistant = Assistant(sources=sources, index=tmp_path / "index")
+
+    first = assistant.index()
+    assert (first.files, first.kept, first.removed) == (2, 0, 0)
+    assert first.added == assistant.store.count() > 0
+
+    again = assistant.index()
+    assert (again.added, again.kept, again.removed) == (0, first.added, 0)
+
+    (sources / "glaciers.txt").write_text(NEW, encoding="utf-8")
+    added = assistant.index()
+    assert (added.files, added.added, added.kept) == (3, 1, first.added)
+    assert (
+        assistant.answer("How long is the Baltoro Glacier?").citations[0].source == "glaciers.txt"
+    )
+
+    (sources / "glaciers.txt").write_text(NEW.replace("63", "64"), encoding="utf-8")
+    changed = assistant.index()
+    assert (changed.added, changed.removed) == (1, 1)
+    assert "64 kilometres" in assistant.answer("How long is the Baltoro Glacier?").text
+
+    (sources / "glaciers.txt").unlink()
+    removed = assistant.index()
+    assert (removed.files, removed.added, removed.removed) == (2, 0, 1)
+    assert assistant.store.count() == first.added
+    assert all(s.source != "glaciers.txt" for s in assistant.sources())
+
+
+def test_settings_change_rebuilds_everything(tmp_path: Path) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    Assistant(sources=sources, index=tmp_path / "index", chunk_words=120).index()
+    other = Assistant(sources=sources, index=tmp_path / "index", chunk_words=60)
+    summary = other.index()
+    assert summary.rebuilt_because and summary.kept == 0
+    assert summary.added == other.store.count()
+    assert "full rebuild" in summary.line()
+
+
+def test_answer_builds_a_missing_index(tmp_path: Path) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    assistant = Assistant(sources=sources, index=tmp_path / "index")
+    answer = assistant.answer("How many terrorist attacks has the TTP launched?")
+    assert "124" in answer.text
+    assert (tmp_path / "index" / "manifest.json").exists()
