@@ -42,6 +42,7 @@ class Scored:
     coverage: float  # share of the question's weighted terms in the sentence and its neighbours
     score: float
     missing: float = 0.0  # the weight of the most specific question term the window lacks
+    covered: frozenset[str] = frozenset()  # the question's terms found in the sentence itself
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ def score_sentences(
         cosine = float(vector @ sentence.vector)
         score = cosine + t.lexical_weight * (own + coverage) / 2 - 0.01 * sentence.chunk_rank
         lacking = [w for term, w in wanted.items() if term not in around]
-        scored.append(Scored(sentence, cosine, coverage, score, max(lacking, default=0.0)))
+        own_terms = frozenset(term for term in wanted if term in found[i])
+        scored.append(
+            Scored(sentence, cosine, coverage, score, max(lacking, default=0.0), own_terms)
+        )
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -140,8 +144,9 @@ def decide(
     if z < 0:
         return Decision([], x)
     chosen = [eligible[0]]
-    for other in eligible[1:]:
-        if other.score >= t.second_quote * chosen[0].score and _adds(chosen, other):
+    for other in sorted(eligible[1:], key=lambda o: -(o.score + _gain(chosen[0], o))):
+        good = other.score + _gain(chosen[0], other) >= t.second_quote * chosen[0].score
+        if good and _adds(chosen, other):
             chosen.append(other)
             break
     lead = chosen[0].sentence.source
@@ -159,6 +164,11 @@ def compose(question: str, query: str, decision: Decision, hits: list[Hit]) -> A
     ]  # fmt: skip
     text = "\n\n".join(f"“{c.excerpt}” [{i}]" for i, c in enumerate(citations, start=1))
     return Answer(text, citations, False, query, question, hits)
+
+
+def _gain(first: Scored, other: Scored) -> float:
+    """A bonus for a sentence that holds question terms the first quote lacks (its other half)."""
+    return 0.3 * len(other.covered - first.covered) / max(1, len(first.covered | other.covered))
 
 
 def _adds(chosen: list[Scored], other: Scored) -> bool:
