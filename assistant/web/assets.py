@@ -1,0 +1,106 @@
+"""Style and the one script of the web chat, injected into the page head by `app.build_app`.
+
+The script only wires citation chips to the evidence panel: a click on chip n of an answer shows
+that answer's evidence and selects card n, without a server round trip. It reads no page text and
+inserts none.
+"""
+
+CSS = """
+/* Gradio's packaged Source Sans Pro SemiBold holds only a few glyphs, so semibold text mixed two
+   fonts; the complete Bold file stands in for it. */
+@font-face {
+  font-family: 'Source Sans Pro'; font-weight: 600; font-style: normal;
+  src: url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2');
+}
+.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
+.app-header h1 { font-size: 1.35rem; margin: 0.2rem 0 0.1rem; }
+.app-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
+.answer p { margin: 0 0 0.6rem; line-height: 1.55; }
+.answer p:last-child { margin-bottom: 0; }
+.answer.pending { color: var(--body-text-color-subdued); font-style: italic; }
+.answer.abstain { color: var(--body-text-color-subdued); }
+.answer.error { color: var(--error-text-color); }
+.searched { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-bottom: 0.45rem; }
+a.cite-chip {
+  display: inline-flex; align-items: center; justify-content: center; min-width: 1.3em;
+  height: 1.3em; padding: 0 0.3em; margin: 0 0.1em; border-radius: 0.65em;
+  font-size: 0.72em; font-weight: 600; line-height: 1; vertical-align: 0.15em;
+  text-decoration: none !important; cursor: pointer;
+  background: var(--color-accent-soft); color: var(--color-accent) !important;
+  border: 1px solid var(--color-accent);
+}
+a.cite-chip:hover, a.cite-chip.active { background: var(--color-accent); color: white !important; }
+.evidence { display: flex; flex-direction: column; gap: 0.7rem; }
+.ev-header { font-weight: 600; font-size: 1rem; }
+.ev-hidden { display: none !important; }
+.ev-turn { display: flex; flex-direction: column; gap: 0.7rem; }
+.ev-question { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.ev-empty { color: var(--body-text-color-subdued); font-size: 0.9rem; line-height: 1.5; }
+.ev-card {
+  border: 1px solid var(--border-color-primary); border-radius: 0.6rem; padding: 0.7rem 0.85rem;
+  background: var(--background-fill-primary); transition: border-color 0.15s, box-shadow 0.15s;
+}
+.ev-card.selected {
+  border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft);
+}
+.ev-head { display: flex; align-items: center; gap: 0.5rem; font-weight: 600; }
+.ev-num {
+  display: inline-flex; align-items: center; justify-content: center; width: 1.4em; height: 1.4em;
+  border-radius: 50%; background: var(--color-accent); color: white; font-size: 0.75rem;
+}
+.ev-file { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: 0.15rem 0 0.5rem; }
+.ev-context { font-size: 0.9rem; line-height: 1.6; color: var(--body-text-color-subdued); }
+.ev-context mark {
+  background: #fde68a; color: #1f2937; padding: 0.05em 0.15em; border-radius: 0.2em;
+}
+.ev-card:not(.selected) .ev-context mark { background: #fef3c7; }
+.ev-note { font-size: 0.78rem; color: var(--error-text-color); margin-top: 0.4rem; }
+.hits { border-top: 1px dashed var(--border-color-primary); padding-top: 0.6rem; }
+.hits-title { font-weight: 600; font-size: 0.9rem; margin-bottom: 0.3rem; }
+.hits ol { padding-left: 1.1rem; margin: 0; }
+.hit { margin-bottom: 0.7rem; font-size: 0.82rem; }
+.hit-head { font-weight: 600; }
+.hit-head .ev-file { font-weight: 400; }
+.hit-scores { color: var(--color-accent); font-variant-numeric: tabular-nums; }
+.hit-text { color: var(--body-text-color-subdued); line-height: 1.45; }
+#evidence-panel { max-height: 640px; overflow-y: auto; padding: 0.2rem 0.3rem; }
+.src-summary { color: var(--body-text-color-subdued); font-size: 0.9rem; margin-bottom: 0.6rem; }
+#sources-table table.src-table {
+  width: 100%; border-collapse: collapse; font-size: 0.92rem; margin: 0; border: none !important;
+}
+#sources-table .src-table tr { border: none !important; }
+#sources-table .src-table :is(th, td) {
+  border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
+  padding: 0.5rem 0.6rem; text-align: left; background: none;
+}
+#sources-table .src-table th { font-weight: 600; border-bottom-width: 2px !important; }
+#sources-table .src-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+#sources-table code {
+  font-size: 0.8rem; background: var(--background-fill-secondary); padding: 0.1rem 0.35rem;
+  border-radius: 0.3rem; border: none;
+}
+.badge {
+  display: inline-block; margin-left: 0.4rem; padding: 0.05rem 0.45rem; border-radius: 0.6rem;
+  font-size: 0.72rem; background: var(--color-accent-soft); color: var(--color-accent);
+}
+"""
+
+JS = """
+document.addEventListener("click", (event) => {
+  const chip = event.target instanceof Element ? event.target.closest("a.cite-chip") : null;
+  if (!chip) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const card = document.getElementById((chip.getAttribute("href") || "").slice(1));
+  if (!card) return;
+  const turn = card.closest(".ev-turn");
+  document.querySelectorAll(".ev-turn").forEach((t) => t.classList.toggle("ev-hidden", t !== turn));
+  document.querySelectorAll(".ev-card.selected").forEach((c) => c.classList.remove("selected"));
+  document.querySelectorAll("a.cite-chip.active").forEach((c) => c.classList.remove("active"));
+  card.classList.add("selected");
+  chip.classList.add("active");
+  card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+}, true);
+"""
+
+HEAD = f"<style>{CSS}</style><script>{JS}</script>"

@@ -1,0 +1,95 @@
+"""Source files for the web chat: list, add (uploads) and remove, never outside the sources folder.
+
+An upload is accepted only with a suffix the index reads, at most `MAX_UPLOAD_BYTES`, and valid
+UTF-8. Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so
+it cannot name a folder, a hidden file or anything outside the sources folder. Indexing is left to
+the caller; these functions only move files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.ingest.readers import SUFFIXES
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Outcome:
+    added: list[str]
+    rejected: list[str]  # one line per rejected file: "name: reason"
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dot, only [A-Za-z0-9._-], suffix lower-case."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_.")[:100] or "source"
+    suffix = re.sub(r"[^A-Za-z0-9]", "", suffix).lower()
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def listed(folder: Path) -> list[str]:
+    """Source files in folder as the index sees them: relative paths with an accepted suffix."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """folder/name when it resolves to a file strictly inside folder, else None."""
+    root = folder.resolve()
+    path = (root / name).resolve()
+    return path if path != root and path.is_relative_to(root) else None
+
+
+def add(folder: Path, uploads: list[Path]) -> Outcome:
+    """Copy uploaded files into folder under safe names."""
+    added, rejected = [], []
+    folder.mkdir(parents=True, exist_ok=True)
+    for upload in uploads:
+        name = safe_name(upload.name)
+        target = inside(folder, name)
+        if Path(name).suffix not in SUFFIXES:
+            rejected.append(f"{upload.name}: only {', '.join(SUFFIXES)} files are accepted")
+        elif upload.stat().st_size > MAX_UPLOAD_BYTES:
+            rejected.append(f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+        elif not _utf8(upload):
+            rejected.append(f"{upload.name}: not UTF-8 text")
+        elif target is None:
+            rejected.append(f"{upload.name}: not a valid file name")
+        else:
+            shutil.copyfile(upload, target)
+            added.append(name)
+    return Outcome(added, rejected)
+
+
+def remove(folder: Path, name: str) -> bool:
+    """Delete one listed source file; anything else is refused."""
+    path = inside(folder, name)
+    if path is None or name not in listed(folder):
+        return False
+    path.unlink()
+    return True
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,199 @@
+"""HTML for the web chat: answers with citation chips, the evidence panel and the sources table.
+
+Every piece of text that comes from a source file or from a person (questions, excerpts, titles,
+file names) goes through `esc`, which escapes HTML and neutralises Markdown and LaTeX syntax, so it
+always shows as plain text. Only the tags written here are real markup. No I/O happens here except
+reading a source file to show a citation inside its surrounding paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.api import SourceInfo
+from assistant.core.types import Answer, Citation, Hit
+
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'*_[]()`$\\~#|{}!+-=:"})
+_MARKER = re.compile(r"\[(\d+)\]")
+CONTEXT_CHARS = 420  # most characters of paragraph shown on either side of an excerpt
+
+
+def esc(text: str) -> str:
+    """Text as inert HTML: no tags, no entities, no Markdown, no LaTeX; newlines kept."""
+    return text.replace("\r", "").translate(_ENTITIES).replace("\n", "<br>")
+
+
+def user_message(question: str) -> str:
+    return f'<div class="msg-user">{esc(question)}</div>'
+
+
+def pending_message() -> str:
+    return '<div class="answer pending">Searching the sources…</div>'
+
+
+def error_message(text: str) -> str:
+    return f'<div class="answer error">{esc(text)}</div>'
+
+
+def answer_message(text: str, turn: int, citations: int, abstained: bool, searched: str) -> str:
+    """The answer (or a prefix of it while streaming) with [n] markers as chips."""
+    parts = []
+    if searched:
+        parts.append(f'<div class="searched">Searched for: <q>{esc(searched)}</q></div>')
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        pieces = _MARKER.split(paragraph)  # text, number, text, number, ...
+        out = [esc(pieces[0])]
+        for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
+            n = int(number)
+            out.append(_chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
+            out.append(esc(rest))
+        parts.append(f"<p>{''.join(out)}</p>")
+    kind = "answer abstain" if abstained else "answer"
+    return f'<div class="{kind}">{"".join(parts)}</div>'
+
+
+def _chip(turn: int, n: int) -> str:
+    return (
+        f'<a class="cite-chip" href="#ev-{turn}-{n}" data-turn="{turn}" data-n="{n}" '
+        f'title="Show quote {n} in its source">{n}</a>'
+    )
+
+
+def stream_prefixes(text: str, words_per_step: int = 3) -> list[str]:
+    """Growing prefixes of text, cut at word ends, ending with the whole text."""
+    ends = [m.end() for m in re.finditer(r"\S+", text)]
+    cuts = ends[words_per_step - 1 :: words_per_step]
+    return [text[:end] for end in cuts if end < len(text)] + [text]
+
+
+@dataclass(frozen=True)
+class Context:
+    before: str
+    excerpt: str
+    after: str
+    verified: bool
+
+
+def context_of(sources: Path, citation: Citation) -> Context:
+    """The excerpt inside its paragraph, cut from the source file by the citation's offsets."""
+    try:
+        text = (sources / citation.source).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        text = ""
+    if text[citation.start : citation.end] != citation.excerpt:
+        return Context("", citation.excerpt, "", False)  # the file changed since it was indexed
+    first = text.rfind("\n", 0, citation.start) + 1
+    last = text.find("\n", citation.end)
+    last = len(text) if last < 0 else last
+    before, after = text[first : citation.start], text[citation.end : last]
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return Context(before, citation.excerpt, after, True)
+
+
+def evidence_turn(turn: int, answer: Answer, sources: Path) -> str:
+    """One answer's citations as cards: title, file, excerpt highlighted in its paragraph."""
+    cards = []
+    for n, c in enumerate(answer.citations, start=1):
+        ctx = context_of(sources, c)
+        note = "" if ctx.verified else '<div class="ev-note">The file changed since indexing.</div>'
+        cards.append(
+            f'<article class="ev-card{" selected" if n == 1 else ""}" id="ev-{turn}-{n}">'
+            f'<div class="ev-head"><span class="ev-num">{n}</span>'
+            f'<span class="ev-title">{esc(c.title)}</span></div>'
+            f'<div class="ev-file">{esc(c.source)} · characters {c.start}–{c.end}</div>'
+            f'<div class="ev-context">{esc(ctx.before)}<mark>{esc(ctx.excerpt)}</mark>'
+            f"{esc(ctx.after)}</div>{note}</article>"
+        )
+    if not cards:
+        cards.append('<div class="ev-empty">No quote: the sources don\'t answer this.</div>')
+    return (
+        f'<div class="ev-question">Evidence for <q>{esc(answer.question)}</q></div>{"".join(cards)}'
+    )
+
+
+def hits_turn(hits: list[Hit]) -> str:
+    """The retrieved passages with their fused score and the rank each retriever gave them."""
+    rows = []
+    for h in hits:
+        text = " ".join(h.chunk.text.split())
+        text = text if len(text) <= 320 else text[:320].rsplit(" ", 1)[0] + " …"
+        dense = "–" if h.dense_rank is None else str(h.dense_rank)
+        keyword = "–" if h.keyword_rank is None else str(h.keyword_rank)
+        rows.append(
+            f'<li class="hit"><div class="hit-head">{esc(h.chunk.title)} · '
+            f'<span class="ev-file">{esc(h.chunk.source)}</span></div>'
+            f'<div class="hit-scores">score {h.score:.4f} · dense rank {dense} · '
+            f"keyword rank {keyword}</div>"
+            f'<div class="hit-text">{esc(text)}</div></li>'
+        )
+    return (
+        f'<div class="hits"><div class="hits-title">Retrieved passages</div>'
+        f"<ol>{''.join(rows)}</ol></div>"
+    )
+
+
+def evidence_panel(turns: list[dict[str, str]], show_hits: bool) -> str:
+    """All answers' evidence; the latest is shown, a chip click shows another (see assets.JS)."""
+    head = '<div class="ev-header">Evidence</div>'
+    if not turns:
+        return (
+            f'<div class="evidence">{head}<div class="ev-empty">Ask a question. Every quote in '
+            "the answer appears here, highlighted inside its paragraph of the source.</div></div>"
+        )
+    sections = []
+    for i, turn in enumerate(turns):
+        latest = i == len(turns) - 1
+        evidence = turn["evidence"] if latest else _unselect(turn["evidence"])
+        hits = turn["hits"] if show_hits else ""
+        sections.append(
+            f'<section class="ev-turn{"" if latest else " ev-hidden"}" id="ev-{i}">'
+            f"{evidence}{hits}</section>"
+        )
+    return f'<div class="evidence">{head}{"".join(sections)}</div>'
+
+
+def _unselect(evidence: str) -> str:
+    """Drop the default selection (escaped text has no double quotes, so only markup matches)."""
+    return evidence.replace('class="ev-card selected"', 'class="ev-card"')
+
+
+def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> str:
+    """Indexed sources plus files waiting for a rebuild (new, changed or removed)."""
+    known = {s.source: s for s in indexed}
+    rows = []
+    for name in sorted(set(files) | set(known)):
+        info = known.get(name)
+        path = folder / name
+        if info is None:
+            state, title, chunks, when = "new · rebuild to index", name, "–", "–"
+        else:
+            title, chunks = info.title, str(info.chunks)
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))
+            state = ""
+            if name not in files:
+                state = "removed · rebuild to drop"
+            elif path.stat().st_mtime > info.indexed_at:
+                state = "changed · rebuild to update"
+        badge = f' <span class="badge">{esc(state)}</span>' if state else ""
+        rows.append(
+            f"<tr><td>{esc(title)}{badge}</td><td><code>{esc(name)}</code></td>"
+            f'<td class="num">{chunks}</td><td>{when}</td></tr>'
+        )
+    total = sum(s.chunks for s in indexed)
+    summary = (
+        f'<div class="src-summary">{len(indexed)} indexed sources · {total} passages · '
+        f"folder <code>{esc(str(folder))}</code></div>"
+    )
+    if not rows:
+        return summary + '<div class="ev-empty">No sources yet: upload .txt or .md files.</div>'
+    return (
+        f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
+        f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

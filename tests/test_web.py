@@ -1,0 +1,138 @@
+"""The web chat's server, started for real and driven with gradio_client.
+
+One module-scoped server runs over a temporary copy of the sources and a temporary index, with the
+real embedding model and Chroma store. Questions go through the public `/ask` endpoint and the
+answers' citations are checked against the source files by their offsets.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.web import build_app, files, render
+
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+
+
+@dataclass
+class Server:
+    url: str
+    folder: Path
+    assistant: Assistant
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("web")
+    folder = root / "sources"
+    shutil.copytree(SOURCES, folder)
+    assistant = Assistant(sources=folder, index=root / "index")
+    assistant.index()
+    app = build_app(assistant)
+    port = free_port()
+    app.queue().launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+    )
+    try:
+        yield Server(f"http://127.0.0.1:{port}/", folder, assistant)
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def client(server: Server) -> Any:
+    from gradio_client import Client
+
+    return Client(server.url, verbose=False)
+
+
+def test_answer_citations_reproduce_the_sources_by_offsets(server: Server, client: Any) -> None:
+    question = "How many people were killed in the attack on the army school in Peshawar?"
+    answer = client.predict(question, 0, api_name="/ask")
+    assert not answer["abstained"]
+    assert "145" in answer["text"]
+    assert answer["citations"]
+    for i, citation in enumerate(answer["citations"], start=1):
+        text = (server.folder / citation["source"]).read_text(encoding="utf-8")
+        assert text[citation["start"] : citation["end"]] == citation["excerpt"]
+        assert f"[{i}]" in answer["text"]
+
+
+def test_passages_to_retrieve_is_passed_through(client: Any) -> None:
+    question = "Why did the Taliban restore relations with Pakistan?"
+    for k in (2, 6):
+        answer = client.predict(question, k, api_name="/ask")
+        assert len(answer["hits"]) == k
+        assert all(h["score"] > 0 for h in answer["hits"])
+
+
+def test_unanswerable_question_abstains_calmly(client: Any) -> None:
+    answer = client.predict("How many moons does Jupiter have?", 0, api_name="/ask")
+    assert answer["abstained"]
+    assert answer["text"].startswith("The sources don't say.")
+    assert answer["citations"] == []
+
+
+def test_empty_question_is_one_clean_line(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as raised:
+        client.predict("   ", 0, api_name="/ask")
+    assert "question is empty" in str(raised.value)
+    assert "Traceback" not in str(raised.value)
+
+
+def test_sources_endpoint_lists_the_indexed_files(server: Server, client: Any) -> None:
+    listed = client.predict(api_name="/sources")
+    assert {s["source"] for s in listed} == set(files.listed(server.folder))
+    assert all(s["chunks"] > 0 and s["title"] for s in listed)
+
+
+def test_upload_names_cannot_leave_the_sources_folder(tmp_path: Path) -> None:
+    assert files.safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert files.safe_name("..\\..\\evil.MD") == "evil.md"
+    assert files.safe_name(".hidden.txt") == "hidden.txt"
+    assert files.safe_name("Notes (final) ünïcode.txt") == "Notes-final-unicode.txt"
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    good = uploads / "My notes.txt"
+    good.write_text("Hello.", encoding="utf-8")
+    binary = uploads / "data.txt"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    script = uploads / "run.sh"
+    script.write_text("echo hi", encoding="utf-8")
+    folder = tmp_path / "sources"
+    outcome = files.add(folder, [good, binary, script])
+    assert outcome.added == ["My-notes.txt"]
+    assert len(outcome.rejected) == 2
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.parent == folder) == [
+        "My-notes.txt"
+    ]
+    assert not files.remove(folder, "../uploads/My notes.txt")
+    assert good.exists()
+    assert files.remove(folder, "My-notes.txt")
+
+
+def test_source_text_never_becomes_markup() -> None:
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> *bold* [7] $$x$$"
+    html = render.esc(payload)
+    assert "<" not in html and ">" not in html and "*" not in html and "$" not in html
+    message = render.answer_message(f"“{payload}” [1]", 0, 1, False, "")
+    assert message.count("<a ") == 1  # only the real marker became a chip
+    assert "<script" not in message and "<img" not in message
