@@ -6,6 +6,8 @@ import ipaddress
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +51,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     assistant = Assistant(sources=copy_sources(base / "sources"), index=base / "index")
     assistant.index()
     return assistant
+
+
+@dataclass
+class Server:
+    url: str
+    folder: Path
+    assistant: Assistant
+
+
+@contextmanager
+def running_app(assistant: Assistant) -> Iterator[Server]:
+    """The real Gradio app for assistant, served on a free loopback port until the block ends."""
+    from assistant.web import build_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    app = build_app(assistant)
+    app.queue().launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+    )
+    try:
+        yield Server(f"http://127.0.0.1:{port}/", assistant.settings.sources, assistant)
+    finally:
+        app.close()

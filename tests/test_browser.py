@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant.api import Assistant
-from assistant.web import build_app
+from tests.conftest import Server, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -76,13 +74,6 @@ pytestmark = [
 ]
 
 
-@dataclass
-class Server:
-    url: str
-    folder: Path
-    assistant: Assistant
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser")
@@ -92,17 +83,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assistant = Assistant(sources=folder, index=root / "index")
     assistant.index()
     assistant.answer("warm up")
-    app = build_app(assistant)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app.queue().launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
-    )
-    try:
-        yield Server(f"http://127.0.0.1:{port}/", folder, assistant)
-    finally:
-        app.close()
+    with running_app(assistant) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

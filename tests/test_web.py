@@ -8,33 +8,19 @@ answers' citations are checked against the source files by their offsets.
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant.api import Assistant
-from assistant.web import build_app, files, render
+from assistant.web import files, render
+from tests.conftest import Server, running_app
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
-
-
-@dataclass
-class Server:
-    url: str
-    folder: Path
-    assistant: Assistant
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     shutil.copytree(SOURCES, folder)
     assistant = Assistant(sources=folder, index=root / "index")
     assistant.index()
-    app = build_app(assistant)
-    port = free_port()
-    app.queue().launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
-    )
-    try:
-        yield Server(f"http://127.0.0.1:{port}/", folder, assistant)
-    finally:
-        app.close()
+    with running_app(assistant) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
