@@ -73,3 +73,18 @@ def test_help_lists_the_commands() -> None:
     assert done.returncode == 0
     for command in ("index", "ask", "serve", "eval"):
         assert command in done.stdout
+
+
+def test_unreadable_source_is_one_line_and_keeps_the_index(
+    paths: list[str], tmp_path: Path
+) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    args = ["--sources", str(sources), "--index", str(tmp_path / "index")]
+    assert run("index", "--quiet", *args).returncode == 0
+    (sources / "broken.txt").write_bytes(b"\xff\xfe not utf-8 \x81")
+    done = run("index", "--quiet", *args)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("error: cannot read broken.txt as UTF-8 text")
+    assert len(done.stderr.strip().splitlines()) == 1
+    (sources / "broken.txt").unlink()
+    assert " 0 chunks added" in run("index", "--quiet", *args).stdout  # nothing was lost

@@ -19,3 +19,7 @@ class IndexFailure(AssistantError):
 
 class EmptyQuestion(AssistantError):
     """The question is empty or only whitespace."""
+
+
+class BadSource(AssistantError):
+    """A source file cannot be read as UTF-8 text."""

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.core.errors import SourcesNotFound
+from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.types import Document
 
 SUFFIXES = (".txt", ".md")
@@ -30,8 +30,11 @@ def source_files(folder: Path) -> list[Path]:
 
 
 def read_document(folder: Path, path: Path) -> Document:
-    data = path.read_bytes()
-    text = data.decode("utf-8")
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadSource(f"cannot read {path.relative_to(folder)} as UTF-8 text: {exc}") from exc
     return Document(
         source=path.relative_to(folder).as_posix(),
         title=title_of(text) or path.stem,
