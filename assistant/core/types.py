@@ -13,12 +13,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Document:
-    """One source file as read: its text, title and content hash."""
+    """One source file as read: its text, title and content hash.
+
+    For formats that are not plain text (HTML, PDF) `text` is the extracted text, which the index
+    stores beside the vectors so offsets keep reproducing excerpts. `pages` holds the offset where
+    each PDF page starts (empty for other formats); `note` says how the file was read when that is
+    worth telling the user (for example a fallback encoding).
+    """
 
     source: str
     title: str
     text: str
     sha256: str
+    pages: tuple[int, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Chunk:
     text: str
     start: int
     end: int
+    page: int | None = None  # 1-based PDF page where the chunk starts; None for other formats
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class Citation:
     start: int
     end: int
     score: float
+    page: int | None = None  # 1-based PDF page where the excerpt starts; None for other formats
 
 
 @dataclass(frozen=True)
@@ -68,3 +78,10 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def page_at(pages: tuple[int, ...] | list[int], offset: int) -> int | None:
+    """The 1-based page holding offset, given each page's start offset; None without pages."""
+    if not pages:
+        return None
+    return max(1, sum(1 for start in pages if start <= offset))
