@@ -1,8 +1,10 @@
 """The Python API: `answer(question, history)` and the `Assistant` class behind it.
 
-`Assistant` wires the layers together with explicit settings and keeps the model, the store and
-the keyword index loaded between questions. `answer()` uses one shared default `Assistant` built
-from ASSISTANT_* environment variables, and builds the index on first use when it is missing.
+`Assistant` wires the layers together with explicit settings and keeps the model and the open index
+loaded between questions. Every answer reads one published index generation from start to end, so
+a rebuild (in this process or another) switches answers from the old index to the new one between
+questions, never in the middle of one. `answer()` uses one shared default `Assistant` built from
+ASSISTANT_* environment variables, and builds the index on first use when it is missing.
 """
 
 from __future__ import annotations
@@ -10,27 +12,32 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.answering.asks import analyse, holds
+from assistant.answering.entities import tag
 from assistant.answering.extractive import (
     Decision,
+    Scored,
     Sentence,
     Thresholds,
     compose,
     decide,
     score_sentences,
 )
-from assistant.core.errors import EmptyQuestion, SourcesNotFound
+from assistant.core.errors import EmptyQuestion, IndexFailure
 from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
-from assistant.core.types import Answer, Hit
-from assistant.index.builder import IndexSummary, Progress, refresh
+from assistant.core.types import Answer, Hit, page_at
+from assistant.index import generations
+from assistant.index.builder import IndexSummary, Plan, Progress, plan, refresh
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
-from assistant.index.store import ChromaStore, make_client
+from assistant.index.store import ChromaStore, StoreFactory
 from assistant.retrieve.followup import rewrite
 from assistant.retrieve.hybrid import HybridRetriever, exact_terms
 
@@ -43,6 +50,18 @@ class SourceInfo:
     title: str
     chunks: int
     indexed_at: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """One published generation, opened: everything an answer reads, consistent with itself."""
+
+    folder: Path
+    manifest: Manifest
+    store: ChromaStore
+    keyword: KeywordIndex
+    retriever: HybridRetriever
 
 
 class Assistant:
@@ -52,67 +71,78 @@ class Assistant:
         self.embeddings = LocalEmbeddings(
             self.settings.model, self.settings.query_threads, self.settings.batch_size
         )
-        self._store: ChromaStore | None = None
-        self._retriever: HybridRetriever | None = None
-        self._lock = threading.RLock()  # guards lazy loading
+        self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
+        self._view: IndexView | None = None
+        self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
 
-    @property
-    def manifest_path(self) -> Any:
-        return self.settings.index / "manifest.json"
-
-    @property
-    def store(self) -> ChromaStore:
-        with self._lock:
-            if self._store is None:
-                client = make_client(self.settings.index / "chroma", self.settings.chroma_url)
-                self._store = ChromaStore(client, self.embeddings)
-            return self._store
-
     def index(self, progress: Progress | None = None) -> IndexSummary:
-        """Bring the index in line with the sources folder (incremental)."""
+        """Bring the index in line with the sources folder (incremental, crash-safe)."""
+        s = self.settings
         with self._index_lock:
-            summary = refresh(
-                self.store,
-                self.manifest_path,
-                self.settings.sources,
-                self.settings.chunk_words,
-                self.settings.fingerprint(),
-                progress,
-            )
-            # Questions asked during the refresh used the previous keyword index; the next
-            # question builds a fresh one from the store.
-            self._retriever = None
-            return summary
+            return refresh(
+                s.index, s.sources, s.fingerprint(), s.chunk_words, self.stores,
+                self.embeddings.encode, progress,
+            )  # fmt: skip
+
+    def plan(self) -> Plan:
+        """What `index()` would add, re-embed, remove and skip, without doing it."""
+        folder = generations.live(self.settings.index)
+        manifest = Manifest.load(folder / "manifest.json") if folder else Manifest()
+        return plan(manifest, self.settings.sources, self.settings.fingerprint())
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""
-        if not self.settings.sources.is_dir():
-            raise SourcesNotFound(f"sources folder not found: {self.settings.sources}")
-        manifest = Manifest.load(self.manifest_path)
-        if not manifest.files or manifest.fingerprint != self.settings.fingerprint():
+        self.view()
+
+    def view(self) -> IndexView:
+        """The live index generation, reopened whenever a newer one has been published."""
+        folder = generations.live(self.settings.index)
+        with self._lock:
+            if self._view is not None and self._view.folder == folder:
+                return self._view
+        if folder is None or self._stale(folder):
             self.index()
+            folder = generations.live(self.settings.index)
+            if folder is None:
+                raise IndexFailure(f"no index in {self.settings.index}")
+        opened = self._open(folder)
+        with self._lock:
+            self._view = opened
+        return opened
+
+    def _stale(self, folder: Path) -> bool:
+        manifest = Manifest.load(folder / "manifest.json")
+        return manifest.fingerprint != self.settings.fingerprint()
+
+    def _open(self, folder: Path) -> IndexView:
+        store = self.stores.open(folder)
+        keyword = KeywordIndex.load(folder / "keyword")
+        manifest = Manifest.load(folder / "manifest.json")
+        return IndexView(folder, manifest, store, keyword, HybridRetriever(store, keyword))
 
     def sources(self) -> list[SourceInfo]:
-        manifest = Manifest.load(self.manifest_path)
+        manifest = self.view().manifest
         return [
-            SourceInfo(name, entry.title, len(entry.chunk_ids), entry.indexed_at)
+            SourceInfo(name, entry.title, len(entry.chunk_ids), entry.indexed_at, entry.note)
             for name, entry in sorted(manifest.files.items())
         ]
 
-    @property
-    def retriever(self) -> HybridRetriever:
-        with self._lock:
-            if self._retriever is None:
-                self.ensure_index()
-                keyword = KeywordIndex(self.store.all_chunks())
-                self._retriever = HybridRetriever(self.store, keyword)
-            return self._retriever
+    def source_text(self, source: str) -> str:
+        """The text a source's citations index into, as stored with the index."""
+        view = self.view()
+        entry = view.manifest.files.get(source)
+        if entry is None:
+            raise IndexFailure(f"{source} is not in the index")
+        return (view.folder / "texts" / f"{entry.sha256}.txt").read_text(encoding="utf-8")
 
-    def retrieve(self, query: str, k: int | None = None) -> tuple[list[Hit], np.ndarray]:
+    def retrieve(
+        self, query: str, k: int | None = None, view: IndexView | None = None
+    ) -> tuple[list[Hit], np.ndarray]:
         s = self.settings
+        view = view or self.view()
         vector = self.embeddings.embed_query(query)
-        hits = self.retriever.search(query, vector, k or s.top_k, s.candidates, s.rrf_k)
+        hits = view.retriever.search(query, vector, k or s.top_k, s.candidates, s.rrf_k)
         return hits, np.asarray(vector, dtype=np.float32)
 
     def answer(
@@ -128,33 +158,39 @@ class Assistant:
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> tuple[str, list[Hit], Decision]:
         """The steps of `answer` before wording: query used, passages found, sentences chosen."""
-        keyword = self.retriever.keyword
-        common = max(1, len(keyword.chunks) // 2)
-        query = rewrite(
-            question,
-            history,
-            is_rare=lambda w: len(keyword.postings.get(stem(w.lower()), ())) < common,
-        )
-        hits, vector = self.retrieve(query, top_k)
-        return query, hits, self._decide(question, query, hits, vector)
+        view = self.view()
+        keyword = view.keyword
+        common = max(1, len(keyword) // 2)
+        query = rewrite(question, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
+        hits, vector = self.retrieve(query, top_k, view)
+        return query, hits, self._decide(view, question, query, hits, vector)
 
-    def _decide(self, question: str, query: str, hits: list[Hit], vector: np.ndarray) -> Decision:
-        keyword = self.retriever.keyword
+    def _decide(
+        self, view: IndexView, question: str, query: str, hits: list[Hit], vector: np.ndarray
+    ) -> Decision:
+        keyword = view.keyword
         unknown = [t for t in exact_terms(question) if not _known(keyword, t)]
         asked = terms(question)
         weights = [keyword.idf(t) for t in asked]
         oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
-        sentences = self._sentences(hits)
+        sentences = self._sentences(view, hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        return decide(question, scored, unknown, oov / (sum(weights) or 1.0), self.thresholds)
+        asks = analyse(tag(question))
 
-    def _sentences(self, hits: list[Hit]) -> list[Sentence]:
+        def accept(s: Scored) -> bool:
+            return holds(asks, tag(question), tag(s.sentence.text))
+
+        return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
+
+    def _sentences(self, view: IndexView, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
         chunk = {h.chunk.id: h.chunk for h in hits}
+        files = view.manifest.files
         return [
-            Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text,
-                     np.asarray(vec, dtype=np.float32))
-            for cid, start, end, text, vec in self.store.sentences_of(list(rank))
+            Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
+                     page_at(files[chunk[cid].source].pages, start)
+                     if chunk[cid].source in files else None)
+            for cid, start, end, text, vec in view.store.sentences_of(list(rank))
         ]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from assistant.core.errors import AssistantError
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
+  assistant index --dry-run            list what a refresh would add, re-embed and remove
   assistant ask "Who replaced Imran Khan as prime minister?"
   assistant ask --json "What did the Taliban warn Pakistan of?"
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
@@ -36,11 +37,14 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     idx = sub.add_parser("index", parents=[common], help="build or refresh the index")
-    idx.add_argument("--quiet", action="store_true", help="no progress bar")
+    idx.add_argument("--quiet", action="store_true", help="no progress bar, only the summary")
+    idx.add_argument(
+        "--dry-run", action="store_true", help="print what would be added, re-embedded and removed"
+    )
     ask = sub.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
-    ask.add_argument("--top-k", type=int, help="passages to retrieve (default 4)")
+    ask.add_argument("--top-k", type=int, help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
     serve = sub.add_parser("serve", parents=[common], help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -71,16 +75,22 @@ def _assistant(args: argparse.Namespace) -> Any:
 def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    assistant = _assistant(args)
+    if args.dry_run:
+        print("\n".join(assistant.plan().lines()))
+        return 0
     bar: list[Any] = []
 
     def progress(done: int, total: int) -> None:
         if args.quiet or total == 0:
             return
         if not bar:
-            bar.append(tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr))
+            bar.append(
+                tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr, smoothing=0.1)
+            )
         bar[0].update(done - bar[0].n)
 
-    summary = _assistant(args).index(progress)
+    summary = assistant.index(progress)
     if bar:
         bar[0].close()
     print(summary.line())

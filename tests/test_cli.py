@@ -75,16 +75,21 @@ def test_help_lists_the_commands() -> None:
         assert command in done.stdout
 
 
-def test_unreadable_source_is_one_line_and_keeps_the_index(
-    paths: list[str], tmp_path: Path
-) -> None:
+def test_a_bad_source_is_one_skip_line_and_the_rest_is_kept(tmp_path: Path) -> None:
     sources = copy_sources(tmp_path / "sources")
     args = ["--sources", str(sources), "--index", str(tmp_path / "index")]
     assert run("index", "--quiet", *args).returncode == 0
-    (sources / "broken.txt").write_bytes(b"\xff\xfe not utf-8 \x81")
+    (sources / "broken.txt").write_bytes(b"\x00\x81 not text \x00" * 20)
     done = run("index", "--quiet", *args)
-    assert done.returncode == 1
-    assert done.stderr.strip().startswith("error: cannot read broken.txt as UTF-8 text")
-    assert len(done.stderr.strip().splitlines()) == 1
-    (sources / "broken.txt").unlink()
-    assert " 0 chunks added" in run("index", "--quiet", *args).stdout  # nothing was lost
+    assert done.returncode == 0 and done.stderr == ""
+    head, skip = done.stdout.strip().splitlines()
+    assert " 0 chunks added, " in head and " 0 removed" in head  # nothing was lost
+    assert skip == "skipped broken.txt: binary file, not text"
+
+
+def test_missing_sources_folder_is_one_line(tmp_path: Path) -> None:
+    done = run("index", "--sources", str(tmp_path / "nowhere"), "--index", str(tmp_path / "i"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: sources folder not found: {tmp_path / 'nowhere'}"
+    ]

@@ -1,8 +1,11 @@
-"""Incremental indexing with the real model and a real Chroma index: add, change, delete."""
+"""Incremental indexing with the real model and a real Chroma index: add, change, delete, rename,
+and settings changes that force a full rebuild."""
 
 from pathlib import Path
 
 from assistant.api import Assistant
+from assistant.index import generations
+from assistant.index.embeddings import packaged_model_path
 from tests.conftest import copy_sources
 
 NEW = "Glaciers of the Karakoram\n\nThe Baltoro Glacier is about 63 kilometres long.\n"
@@ -14,7 +17,7 @@ def test_add_change_delete_and_unchanged(tmp_path: Path) -> None:
 
     first = assistant.index()
     assert (first.files, first.kept, first.removed) == (2, 0, 0)
-    assert first.added == assistant.store.count() > 0
+    assert first.added == assistant.view().store.count() > 0
 
     again = assistant.index()
     assert (again.added, again.kept, again.removed) == (0, first.added, 0)
@@ -34,7 +37,7 @@ def test_add_change_delete_and_unchanged(tmp_path: Path) -> None:
     (sources / "glaciers.txt").unlink()
     removed = assistant.index()
     assert (removed.files, removed.added, removed.removed) == (2, 0, 1)
-    assert assistant.store.count() == first.added
+    assert assistant.view().store.count() == first.added
     assert all(s.source != "glaciers.txt" for s in assistant.sources())
 
 
@@ -44,7 +47,7 @@ def test_settings_change_rebuilds_everything(tmp_path: Path) -> None:
     other = Assistant(sources=sources, index=tmp_path / "index", chunk_words=60)
     summary = other.index()
     assert summary.rebuilt_because and summary.kept == 0
-    assert summary.added == other.store.count()
+    assert summary.added == other.view().store.count()
     assert "full rebuild" in summary.line()
 
 
@@ -53,4 +56,33 @@ def test_answer_builds_a_missing_index(tmp_path: Path) -> None:
     assistant = Assistant(sources=sources, index=tmp_path / "index")
     answer = assistant.answer("How many terrorist attacks has the TTP launched?")
     assert "124" in answer.text
-    assert (tmp_path / "index" / "manifest.json").exists()
+    live = generations.live(tmp_path / "index")
+    assert live is not None and (live / "manifest.json").exists()
+
+
+def test_rename_moves_the_chunks_to_the_new_name(tmp_path: Path) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    (sources / "glaciers.txt").write_text(NEW, encoding="utf-8")
+    assistant = Assistant(sources=sources, index=tmp_path / "index")
+    first = assistant.index()
+    (sources / "glaciers.txt").rename(sources / "ice.txt")
+    plan = assistant.plan()
+    assert (plan.add, plan.remove) == (["ice.txt"], ["glaciers.txt"])
+    moved = assistant.index()
+    assert (moved.added, moved.removed, moved.kept) == (1, 1, first.added - 1)
+    answer = assistant.answer("How long is the Baltoro Glacier?")
+    assert answer.citations[0].source == "ice.txt"
+    assert [s.source for s in assistant.sources()].count("glaciers.txt") == 0
+
+
+def test_model_change_rebuilds_without_mixing(tmp_path: Path) -> None:
+    sources = copy_sources(tmp_path / "sources")
+    first = Assistant(sources=sources, index=tmp_path / "index")
+    built = first.index()
+    # The same weights under another name: the fingerprint changes, as for a new model.
+    other = Assistant(sources=sources, index=tmp_path / "index", model=str(packaged_model_path()))
+    assert other.plan().rebuild_because
+    summary = other.index()
+    assert "model" in summary.line() and (summary.added, summary.kept) == (built.added, 0)
+    assert other.view().store.count() == built.added  # no old chunks left beside the new
+    assert "124" in other.answer("How many terrorist attacks has the TTP launched?").text

@@ -93,13 +93,14 @@ def test_upload_names_cannot_leave_the_sources_folder(tmp_path: Path) -> None:
     good = uploads / "My notes.txt"
     good.write_text("Hello.", encoding="utf-8")
     binary = uploads / "data.txt"
-    binary.write_bytes(b"\xff\xfe\x00bad")
+    binary.write_bytes(b"\x00\x01\x02\x03bad" * 50)
     script = uploads / "run.sh"
     script.write_text("echo hi", encoding="utf-8")
     folder = tmp_path / "sources"
     outcome = files.add(folder, [good, binary, script])
     assert outcome.added == ["My-notes.txt"]
     assert len(outcome.rejected) == 2
+    assert "data.txt: binary file, not text" in outcome.rejected
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.parent == folder) == [
         "My-notes.txt"
     ]

@@ -21,5 +21,9 @@ class EmptyQuestion(AssistantError):
     """The question is empty or only whitespace."""
 
 
+class IndexBusy(IndexFailure):
+    """Another process is building the same index."""
+
+
 class BadSource(AssistantError):
-    """A source file cannot be read as UTF-8 text."""
+    """A source file cannot be read or holds no text; the message starts with its path."""

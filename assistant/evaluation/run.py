@@ -25,7 +25,7 @@ from assistant.core.types import Answer, Chunk
 from assistant.evaluation.baseline import textbook_retriever
 
 HERE = Path(__file__).parent
-SETS = {"gold": HERE / "gold.jsonl", "dev": HERE / "dev.jsonl"}
+SETS = {"gold": HERE / "gold.jsonl", "dev": HERE / "dev.jsonl", "holdout": HERE / "holdout.jsonl"}
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -1,30 +1,79 @@
-"""Bring the index in line with the sources folder, embedding only what changed.
+"""Bring the index in line with the sources folder, embedding only what changed, crash-safely.
 
-A file whose content hash is in the manifest keeps its chunks; a new or changed file is chunked and
-embedded; a file that left the folder takes its chunks with it. When the settings fingerprint
-differs from the manifest's (another model, other chunk sizes, a new format), everything is rebuilt
-and the summary says why. The manifest is saved after each file, so an interrupted run resumes
-where it stopped instead of starting over.
+`plan` compares the sources with the live generation's manifest: which files to add, re-embed,
+remove or keep, which to skip (a bad file is skipped with its one-line reason; if it was indexed
+before, its chunks are kept), and whether the settings fingerprint forces a full rebuild. `refresh`
+carries the plan out in a new generation beside the live one (kept chunks are copied with their
+vectors, never re-embedded) and publishes it in one step; see generations.py. Only sentences are
+embedded: a chunk's vector is the length-weighted mean of its sentences' vectors, which retrieved
+as well as embedding the chunk on the dev questions and halves the embedding work.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
+import numpy as np
+
+from assistant.core.errors import BadSource
 from assistant.core.text import sentence_spans
-from assistant.core.types import Chunk, Document
+from assistant.core.types import Chunk, Document, page_at
+from assistant.index import generations
+from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import FileEntry, Manifest
-from assistant.index.store import ChromaStore
+from assistant.index.store import ChromaStore, Embedded
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.readers import read_document, source_files
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
+Embed = Callable[[list[str]], np.ndarray]
+"""Texts to L2-normalised vectors, one row per text."""
 
-_GROUP = 16  # chunks per store call: small enough for a smooth progress bar
+_GROUP = 64  # chunks per embedding call: big batches for the model, still a smooth progress bar
+
+
+class Stores(Protocol):
+    """How a generation folder maps to a Chroma store (store.StoreFactory)."""
+
+    def open(self, folder: Path) -> ChromaStore: ...
+
+    def discard(self, folder: Path) -> None: ...
+
+
+@dataclass
+class Plan:
+    documents: dict[str, Document] = field(default_factory=dict)  # readable files, by source
+    add: list[str] = field(default_factory=list)
+    change: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one line each: "path: reason"
+    notes: list[str] = field(default_factory=list)  # one line each, about files that were read
+    rebuild_because: str = ""
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.change or self.remove or self.rebuild_because)
+
+    def lines(self) -> list[str]:
+        """What a dry run prints."""
+        out = [f"full rebuild: {self.rebuild_because}"] if self.rebuild_because else []
+        for label, names in (("add", self.add), ("re-embed", self.change), ("remove", self.remove)):
+            out += [f"{label}: {name}" for name in names]
+        out += [f"skip: {line}" for line in self.skipped] + [f"note: {n}" for n in self.notes]
+        out.append(
+            f"{len(self.add)} to add, {len(self.change)} to re-embed, {len(self.remove)} to "
+            f"remove, {len(self.keep)} unchanged, {len(self.skipped)} skipped"
+        )
+        return out
 
 
 @dataclass(frozen=True)
@@ -35,89 +84,187 @@ class IndexSummary:
     removed: int
     seconds: float
     rebuilt_because: str = ""
+    skipped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def line(self) -> str:
         why = f" (full rebuild: {self.rebuilt_because})" if self.rebuilt_because else ""
-        return (
+        head = (
             f"Indexed {self.files} files: {self.added} chunks added, {self.kept} kept, "
             f"{self.removed} removed in {self.seconds:.1f}s{why}"
         )
+        tail = [f"skipped {s}" for s in self.skipped] + [f"note: {n}" for n in self.notes]
+        return "\n".join([head, *tail])
+
+
+def plan(manifest: Manifest, sources: Path, fingerprint: str) -> Plan:
+    p = Plan()
+    if manifest.files and manifest.fingerprint != fingerprint:
+        p.rebuild_because = "the embedding model, chunking or index format changed"
+    old = {} if p.rebuild_because else manifest.files
+    listed = source_files(sources)
+    for path in listed:
+        name = path.relative_to(sources).as_posix()
+        try:
+            doc = read_document(sources, path)
+        except BadSource as exc:
+            p.skipped.append(str(exc))
+            if name in old:
+                p.keep.append(name)  # a file that was fine before keeps its chunks
+            continue
+        p.documents[name] = doc
+        if doc.note:
+            p.notes.append(f"{name}: {doc.note}")
+        entry = old.get(name)
+        if entry is None:
+            p.add.append(name)
+        elif entry.sha256 == doc.sha256:
+            p.keep.append(name)
+        else:
+            p.change.append(name)
+    present = {path.relative_to(sources).as_posix() for path in listed}
+    p.remove = sorted(name for name in old if name not in present)
+    return p
 
 
 def refresh(
-    store: ChromaStore,
-    manifest_path: Path,
+    index: Path,
     sources: Path,
-    chunk_words: int,
     fingerprint: str,
+    chunk_words: int,
+    stores: Stores,
+    embed: Embed,
     progress: Progress | None = None,
 ) -> IndexSummary:
+    """Build a new generation when anything changed, publish it, and clear out old ones."""
     started = time.perf_counter()
-    manifest = Manifest.load(manifest_path)
-    reason = _rebuild_reason(manifest, fingerprint)
-    if reason or (not manifest.files and store.count()):
-        store.reset()  # also clears chunks orphaned by a run that died before its first file
-        manifest = Manifest()
-    manifest.fingerprint = fingerprint
-    manifest.save(manifest_path)
-    documents = [read_document(sources, path) for path in source_files(sources)]
-    current = {doc.source for doc in documents}
+    with generations.build_lock(index):
+        current = generations.live(index)
+        if current is None:
+            generations.remove_legacy(index)
+        manifest = Manifest.load(current / "manifest.json") if current else Manifest()
+        p = plan(manifest, sources, fingerprint)
+        _sweep(index, stores)
+        old = {} if p.rebuild_because else manifest.files
+        kept = sum(len(old[name].chunk_ids) for name in p.keep)
+        removed = sum(len(old[n].chunk_ids) for n in p.remove + p.change)
+        if current is not None and not p.changes:
+            return _summary(p, 0, kept, 0, started)
+        folder = generations.create(index)
+        try:
+            added = _build(folder, current, p, old, fingerprint, chunk_words, stores, embed, progress)
+            generations.publish(index, folder)
+        except BaseException:
+            generations.remove(folder)  # a failed build leaves nothing behind (kill -9 aside)
+            raise
+        _sweep(index, stores)
+        if p.rebuild_because:
+            removed = sum(len(e.chunk_ids) for e in manifest.files.values())
+        return _summary(p, added, kept, removed, started)
 
-    removed = 0
-    for name in [n for n in manifest.files if n not in current]:
-        removed += _forget(store, manifest, manifest_path, name)
-    todo: list[tuple[Document, list[Chunk]]] = []
-    kept = 0
-    for doc in documents:
-        entry = manifest.files.get(doc.source)
-        if entry and entry.sha256 == doc.sha256:
-            kept += len(entry.chunk_ids)
-            continue
-        if entry:
-            removed += _forget(store, manifest, manifest_path, doc.source)
-        todo.append((doc, chunk_document(doc, chunk_words)))
 
-    added = _embed(store, manifest, manifest_path, todo, progress)
+def _summary(p: Plan, added: int, kept: int, removed: int, started: float) -> IndexSummary:
+    files = len(p.keep) + len(p.add) + len(p.change)
     return IndexSummary(
-        len(documents), added, kept, removed, time.perf_counter() - started, reason
-    )
+        files, added, kept, removed, time.perf_counter() - started, p.rebuild_because,
+        tuple(p.skipped), tuple(p.notes),
+    )  # fmt: skip
 
 
-def _rebuild_reason(manifest: Manifest, fingerprint: str) -> str:
-    if manifest.fingerprint == fingerprint:
-        return ""
-    if not manifest.files:
-        return ""
-    return "the embedding model, chunking or index format changed"
-
-
-def _forget(store: ChromaStore, manifest: Manifest, path: Path, name: str) -> int:
-    entry = manifest.files.pop(name)
-    store.delete(entry.chunk_ids)
-    manifest.save(path)
-    return len(entry.chunk_ids)
-
-
-def _embed(
-    store: ChromaStore,
-    manifest: Manifest,
-    manifest_path: Path,
-    todo: list[tuple[Document, list[Chunk]]],
+def _build(
+    folder: Path,
+    current: Path | None,
+    p: Plan,
+    old: dict[str, FileEntry],
+    fingerprint: str,
+    chunk_words: int,
+    stores: Stores,
+    embed: Embed,
     progress: Progress | None,
 ) -> int:
-    total = sum(len(chunks) for _, chunks in todo)
-    done = 0
+    store = stores.open(folder)
+    manifest = Manifest(fingerprint, {name: old[name] for name in p.keep})
+    (folder / "texts").mkdir()
+    if current is not None and p.keep:
+        ids = [cid for name in p.keep for cid in old[name].chunk_ids]
+        stores.open(current).copy_to(store, ids)
+        for name in p.keep:
+            _link(current / "texts" / f"{old[name].sha256}.txt", folder / "texts")
+        keyword = KeywordIndex.load(current / "keyword")
+        gone = [cid for name in p.remove + p.change for cid in old[name].chunk_ids]
+        keyword.remove(gone)
+    else:
+        keyword = KeywordIndex([])
+    todo = [p.documents[name] for name in p.add + p.change]
+    for doc in todo:
+        (folder / "texts" / f"{doc.sha256}.txt").write_text(doc.text, encoding="utf-8")
+    added = _embed_all(store, keyword, manifest, todo, chunk_words, embed, progress)
+    keyword.save(folder / "keyword")
+    manifest.save(folder / "manifest.json")
+    return added
+
+
+def _embed_all(
+    store: ChromaStore,
+    keyword: KeywordIndex,
+    manifest: Manifest,
+    todo: list[Document],
+    chunk_words: int,
+    embed: Embed,
+    progress: Progress | None,
+) -> int:
+    pending = [(doc, _paged(doc, chunk_document(doc, chunk_words))) for doc in todo]
+    chunks = [(doc, c) for doc, cs in pending for c in cs]
     if progress:
-        progress(0, total)
-    for doc, chunks in todo:
-        for i in range(0, len(chunks), _GROUP):
-            group = chunks[i : i + _GROUP]
-            store.add([(c, sentence_spans(doc.text, c.start, c.end)) for c in group])
-            done += len(group)
-            if progress:
-                progress(done, total)
+        progress(0, len(chunks))
+    for i in range(0, len(chunks), _GROUP):
+        group = chunks[i : i + _GROUP]
+        items = embed_chunks([(doc.text, c) for doc, c in group], embed)
+        store.add(items)
+        keyword.add([c for _, c in group])
+        if progress:
+            progress(i + len(group), len(chunks))
+    for doc, cs in pending:
         manifest.files[doc.source] = FileEntry(
-            doc.sha256, doc.title, [c.id for c in chunks], time.time()
+            doc.sha256, doc.title, [c.id for c in cs], time.time(), list(doc.pages), doc.note
         )
-        manifest.save(manifest_path)
-    return done
+    return len(chunks)
+
+
+def embed_chunks(group: list[tuple[str, Chunk]], embed: Embed) -> list[Embedded]:
+    """Embed every sentence of the chunks in one call; each chunk gets the weighted mean."""
+    spans = [sentence_spans(text, c.start, c.end) or [(c.start, c.end)] for text, c in group]
+    texts = [text[a:b] for (text, _), ss in zip(group, spans, strict=True) for a, b in ss]
+    vectors = embed(texts)
+    items, row = [], 0
+    for (_, chunk), ss in zip(group, spans, strict=True):
+        rows = vectors[row : row + len(ss)]
+        row += len(ss)
+        weights = np.array([b - a for a, b in ss], dtype=np.float32)
+        mean = weights @ rows
+        items.append(Embedded(chunk, mean / (np.linalg.norm(mean) or 1.0), ss, rows))
+    return items
+
+
+def _paged(doc: Document, chunks: list[Chunk]) -> list[Chunk]:
+    if not doc.pages:
+        return chunks
+    return [replace(c, page=page_at(doc.pages, c.start)) for c in chunks]
+
+
+def _link(path: Path, folder: Path) -> None:
+    """Share an unchanged file's stored text with the new generation (a copy if links fail)."""
+    target = folder / path.name
+    if target.exists() or not path.exists():
+        return
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copy2(path, target)
+
+
+def _sweep(index: Path, stores: Stores) -> None:
+    for folder in generations.stale(index):
+        with contextlib.suppress(Exception):  # cleaning up must never fail a build
+            stores.discard(folder)
+        generations.remove(folder)

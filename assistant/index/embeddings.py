@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import ModelNotFound
@@ -59,11 +60,15 @@ class LocalEmbeddings(Embeddings):
         return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors: list[list[float]] = self.encode(texts).tolist()
+        return vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for indexing, one row per text, with every core at work."""
         import torch
 
         torch.set_num_threads(os.cpu_count() or 1)
-        vectors: list[list[float]] = self._encode(texts).tolist()
-        return vectors
+        return np.asarray(self._encode(texts), dtype=np.float32)
 
     def embed_query(self, text: str) -> list[float]:
         import torch

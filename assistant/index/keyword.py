@@ -1,56 +1,469 @@
-"""BM25 keyword search over chunks, in memory, plus exact lookups for names, numbers and phrases.
+"""BM25 keyword search over chunks that persists in a folder and updates incrementally.
 
-Dense vectors miss rare tokens such as a year or a surname; this index finds them. It is rebuilt
-from the store's chunks when an index is opened (milliseconds for thousands of chunks); it does not
-persist itself.
+Dense vectors miss rare tokens such as a year or a surname; this index finds them, and finds the
+chunks whose text contains a name, number or phrase (`containing`: a case-insensitive substring
+test, so "Afghan" also finds "Afghanistan"). Scores are Okapi BM25 (k1=1.5, b=0.75) over the stemmed
+content words of each chunk's title and text (`assistant.core.text.terms`).
+
+Every chunk added gets a slot, its insertion rank (equal scores go to the earlier slot). Texts sit
+UTF-8 encoded in one bytearray; a `Chunk` is rebuilt when asked for. Two `_Lists` hold sorted numpy
+arrays per key: term -> (slots, term frequencies) for BM25, and letter-digit run of the lower-cased
+text -> positions in the stream of all runs, so `containing` only reads chunks where the phrase's
+runs follow one another (a phrase that occurs nowhere costs a few ms even when its words are
+everywhere). Additions are buffered per key and merged when the key is next read. `remove` drops
+BM25 postings at once; positions and texts of removed chunks stay as garbage until `save`, which
+writes only live chunks, renumbered, to one .npz (zip CRCs catch corruption) under a temporary
+name, then `os.replace`s it. Left out: several processes writing one folder; reclaiming the
+garbage in memory without a save and load.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
-from collections import Counter, defaultdict
+import os
+import re
+import threading
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from assistant.core.errors import IndexFailure
 from assistant.core.text import terms
 from assistant.core.types import Chunk
 
+FILENAME = "keyword.npz"
+FORMAT = 1
+_NO_PAGE = -1
+_MAX_TF = int(np.iinfo(np.uint16).max)
+_RUN = re.compile(r"[a-z0-9]+")
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ASCII punctuation
+_WIDE = 64  # a phrase run matching more recorded runs than this is not used to narrow
+
+Array = npt.NDArray[Any]
+_savez: Callable[..., None] = np.savez  # its stubs take every keyword for allow_pickle
+Remap = Callable[[Array], tuple[Array, Array]]  # old values -> (new values, which to keep)
+
 
 class KeywordIndex:
-    def __init__(self, chunks: list[Chunk], k1: float = 1.5, b: float = 0.75):
-        self.chunks = chunks
+    """BM25 over chunks (see the module docstring); safe to share between threads."""
+
+    def __init__(self, chunks: Iterable[Chunk] = (), k1: float = 1.5, b: float = 0.75):
         self.k1, self.b = k1, b
-        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
-        lengths = []
-        for i, chunk in enumerate(chunks):
-            counts = Counter(terms(f"{chunk.title}\n{chunk.text}"))
-            lengths.append(sum(counts.values()))
-            for term, tf in counts.items():
-                self.postings[term][i] = tf
-        self.lengths = lengths
-        self.average = (sum(lengths) / len(lengths)) if lengths else 0.0
+        self._lock = threading.RLock()
+        self._slot: dict[str, int] = {}  # live chunk id -> slot
+        self._ids: list[str] = []  # per slot (removed ones too), like the lists below
+        self._doc: list[int] = []  # index into _docs
+        self._spans: list[list[int]] = []  # start, end, page (_NO_PAGE for none)
+        self._lengths: list[int] = []  # terms in title + text; 0 once removed
+        self._offsets: list[int] = [0]  # slot i's text is _text[_offsets[i] : _offsets[i + 1]]
+        self._runs_at: list[int] = [0]  # slot i's runs are positions _runs_at[i] to [i + 1]
+        self._text = bytearray()
+        self._docs: list[tuple[str, str]] = []  # (source, title)
+        self._total = 0  # sum of live lengths
+        self._terms = _Lists((np.int32, np.uint16))  # term -> slots, term frequencies
+        self._positions = _Lists((np.uint32,))  # run -> positions
+        self._derived: dict[str, Array] = {}  # arrays computed from the above; see _array
+        self._listing: tuple[str, list[str], Array] | None = None  # runs as one string
+        self.add(list(chunks))
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def get(self, chunk_id: str) -> Chunk | None:
+        with self._lock:
+            slot = self._slot.get(chunk_id)
+            return None if slot is None else self._chunk(slot)
+
+    def df(self, term: str) -> int:
+        """Number of chunks holding term."""
+        with self._lock:
+            return self._terms.size(term)
+
+    def knows(self, term: str) -> bool:
+        return self.df(term) > 0
 
     def idf(self, term: str) -> float:
         """BM25's idf; a term no chunk contains gets the highest value a term could have."""
-        n = len(self.chunks)
-        df = len(self.postings.get(term, ()))
+        with self._lock:
+            n, df = len(self._slot), self._terms.size(term)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def add(self, chunks: list[Chunk]) -> None:
+        """Index chunks; a chunk whose id is already indexed replaces the earlier one."""
+        latest = list({c.id: c for c in chunks}.values())
+        with self._lock:
+            self.remove([c.id for c in latest if c.id in self._slot])
+            for chunk in latest:
+                self._append(chunk)
+            self._derived.clear()
+
+    def remove(self, chunk_ids: list[str]) -> None:
+        """Forget chunks by id; ids the index does not hold are ignored."""
+        with self._lock:
+            gone = sorted(self._slot.pop(i) for i in set(chunk_ids) if i in self._slot)
+            touched: set[str] = set()
+            for slot in gone:
+                touched.update(terms(_indexed_text(self._chunk(slot))))
+                self._total -= self._lengths[slot]
+                self._lengths[slot] = 0
+            dead = np.asarray(gone, dtype=np.int32)
+            for term in touched:
+                slots, tfs = self._terms.get(term)
+                keep = ~np.isin(slots, dead, assume_unique=True)
+                self._terms.changed[term] = [slots[keep], tfs[keep]]
+            self._derived.clear()
+
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        scores: dict[int, float] = defaultdict(float)
-        for term in set(terms(query)):
-            postings = self.postings.get(term)
-            if not postings:
-                continue
-            idf = self.idf(term)
-            for i, tf in postings.items():
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / (self.average or 1))
-                scores[i] += idf * tf * (self.k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [(self.chunks[i], score) for i, score in best]
+        """The k best chunks for query by BM25, best first."""
+        with self._lock:
+            found = [(self.idf(t), self._terms.get(t)) for t in dict.fromkeys(terms(query))]
+            found = [(idf, postings) for idf, postings in found if len(postings[0])]
+            if k <= 0 or not found:
+                return []
+            norm = self._array("norm")
+            scores = np.zeros(len(self._lengths))
+            for idf, (slots, counts) in found:
+                tf = counts.astype(np.float64)
+                scores[slots] += idf * tf * (self.k1 + 1) / (tf + norm[slots])
+            return [(self._chunk(int(s)), float(scores[s])) for s in _top(scores, k)]
 
-    def containing(self, phrase: str) -> list[Chunk]:
-        """Chunks whose text contains phrase, compared case-insensitively."""
+    def containing(self, phrase: str, limit: int | None = None) -> list[Chunk]:
+        """Chunks whose text contains phrase, compared case-insensitively, in the order added.
+
+        `limit` stops after that many, for callers that only ask whether there are any.
+        """
         needle = phrase.lower()
-        return [c for c in self.chunks if needle in c.text.lower()]
+        marks = [m.encode() for m in _PUNCTUATION.findall(needle)]  # lower() keeps these as is
+        found: list[Chunk] = []
+        with self._lock:
+            for slot in self._candidates(needle):
+                if limit is not None and len(found) >= limit:
+                    break
+                lo, hi = self._offsets[slot], self._offsets[slot + 1]
+                if (
+                    self._slot.get(self._ids[slot]) == slot
+                    and all(self._text.find(m, lo, hi) >= 0 for m in marks)
+                    and needle in self._text[lo:hi].decode().lower()
+                ):
+                    found.append(self._chunk(slot))
+        return found
 
-    def knows(self, term: str) -> bool:
-        return term in self.postings
+    def save(self, folder: Path) -> None:
+        """Write the live chunks, their postings and positions to folder, atomically."""
+        with self._lock:
+            arrays = self._to_arrays()
+        temp = folder / f".{FILENAME}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with temp.open("wb") as f:
+                _savez(f, **arrays)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temp, folder / FILENAME)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise IndexFailure(f"cannot save the keyword index in {folder}: {exc}") from exc
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        """The index saved in folder; IndexFailure when it is missing or unreadable."""
+        path = folder / FILENAME
+        if not path.is_file():
+            raise IndexFailure(f"no keyword index in {folder}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+            return cls._from_arrays(arrays)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise IndexFailure(f"the keyword index in {folder} is unreadable: {reason}") from exc
+
+    def _append(self, chunk: Chunk) -> None:
+        slot = len(self._ids)
+        counts = Counter(terms(_indexed_text(chunk)))
+        for term, tf in counts.items():
+            self._terms.append(term, slot, min(tf, _MAX_TF))
+        runs = _RUN.findall(chunk.text.lower())
+        pending = self._positions.pending
+        for position, run in enumerate(runs, start=self._runs_at[-1]):
+            if (column := pending.get(run)) is None:
+                if self._listing is not None and run not in self._positions:
+                    self._listing = None
+                column = pending[run] = [[]]
+            column[0].append(position)
+        if not self._docs or self._docs[-1] != (chunk.source, chunk.title):
+            self._docs.append((chunk.source, chunk.title))
+        self._slot[chunk.id] = slot
+        self._ids.append(chunk.id)
+        self._doc.append(len(self._docs) - 1)
+        self._spans.append([chunk.start, chunk.end, _NO_PAGE if chunk.page is None else chunk.page])
+        self._lengths.append(sum(counts.values()))
+        self._total += self._lengths[-1]
+        self._text += chunk.text.encode()
+        self._offsets.append(len(self._text))
+        self._runs_at.append(self._runs_at[-1] + len(runs))
+
+    def _text_of(self, slot: int) -> str:
+        return self._text[self._offsets[slot] : self._offsets[slot + 1]].decode()
+
+    def _chunk(self, slot: int) -> Chunk:
+        start, end, page = self._spans[slot]
+        source, title = self._docs[self._doc[slot]]
+        text, at = self._text_of(slot), None if page == _NO_PAGE else page
+        return Chunk(self._ids[slot], source, title, text, start, end, at)
+
+    def _array(self, name: str) -> Array:
+        """norm: k1 * (1 - b + b * length / average length) per slot; live: live slots, sorted;
+        runs_at: _runs_at. Computed on first use after a change."""
+        if name not in self._derived:
+            if name == "norm":
+                lengths = np.asarray(self._lengths, dtype=np.float64)
+                average = (self._total / len(self._slot)) if self._slot else 0.0
+                found = self.k1 * (1 - self.b + self.b * lengths / (average or 1))
+            elif name == "live":
+                found = np.sort(np.fromiter(self._slot.values(), np.int64, len(self._slot)))
+            else:
+                found = np.asarray(self._runs_at, dtype=np.int64)
+            self._derived[name] = found
+        return self._derived[name]
+
+    def _candidates(self, needle: str) -> Iterator[int]:
+        """Slots, ascending, where the needle's runs follow one another (the first may end a
+        longer run, the last may start one), read in growing batches so a caller can stop early.
+        A run matching over _WIDE recorded runs does not narrow."""
+        parts: list[tuple[int, int, list[str]]] = []  # positions held, offset, matching runs
+        for j, match in enumerate(_RUN.finditer(needle)):
+            head, tail = match.start() == 0, match.end() == len(needle)
+            runs = self._runs_matching(("" if head else "\n") + match[0] + ("" if tail else "\n"))
+            if not runs:
+                return
+            if len(runs) <= _WIDE:
+                parts.append((sum(self._positions.size(r) for r in runs), j, runs))
+        parts.sort()
+        if not parts or (len(parts[0][2]) > 1 and parts[0][0] > 2 * len(self._slot)):
+            yield from _batched(self._array("live"))  # too common to be worth narrowing
+            return
+        _, first, runs = parts[0]
+        starts = np.concatenate([self._positions.get(r)[0] for r in runs]).astype(np.int64)
+        starts = (np.sort(starts, kind="stable") if len(runs) > 1 else starts) - first
+        checks = [(j, [self._positions.get(r)[0] for r in runs]) for _, j, runs in parts[1:]]
+        runs_at, last, lo, size = self._array("runs_at"), -1, 0, 256
+        while lo < len(starts):
+            batch = starts[lo : lo + size]
+            lo, size = lo + size, min(size * 2, 1 << 16)
+            for j, held in checks:
+                batch = batch[np.any([_member(h, batch + j) for h in held], axis=0)]
+            slots = np.searchsorted(runs_at, batch[batch >= 0], side="right") - 1
+            yield from slots[np.diff(slots, prepend=last) != 0].tolist()
+            last = int(slots[-1]) if len(slots) else last
+
+    def _runs_matching(self, pattern: str) -> list[str]:
+        """Recorded runs that hold pattern, where a newline marks the start or end of a run."""
+        if pattern.startswith("\n") and pattern.endswith("\n"):
+            return [pattern[1:-1]] if pattern[1:-1] in self._positions else []
+        if self._listing is None:
+            names = self._positions.keys(every=True)
+            starts = _cumulative([len(n) + 1 for n in names]) + 1
+            self._listing = ("\n" + "\n".join(names) + "\n", names, starts)
+        text, names, starts = self._listing
+        at = [m.start() + (m[0][0] == "\n") for m in re.finditer(re.escape(pattern), text)]
+        rows = np.searchsorted(starts, np.asarray(at, dtype=np.int64), side="right") - 1
+        return [names[i] for i in np.unique(rows).tolist()]
+
+    def _to_arrays(self) -> dict[str, Array]:
+        live = np.asarray(sorted(self._slot.values()), dtype=np.int64)
+        renumber = np.full(len(self._ids), -1, dtype=np.int64)
+        renumber[live] = np.arange(len(live))
+        at, runs_at = np.asarray(self._offsets), np.asarray(self._runs_at, dtype=np.int64)
+        new_runs_at = _cumulative((runs_at[live + 1] - runs_at[live]).tolist())
+
+        def positions(old: Array) -> tuple[Array, Array]:
+            if len(live) == len(self._ids):
+                return old, np.ones(len(old), dtype=bool)
+            slot = np.searchsorted(runs_at, old, side="right") - 1
+            new = renumber[slot]
+            moved = old - runs_at[slot] + new_runs_at[np.maximum(new, 0)]
+            return moved.astype(np.uint32), new >= 0
+
+        view = memoryview(self._text)
+        text = b"".join(
+            view[a:b] for a, b in zip(at[live].tolist(), at[live + 1].tolist(), strict=True)
+        )
+        used, doc = np.unique(np.asarray(self._doc, dtype=np.int64)[live], return_inverse=True)
+        meta = json.dumps({"format": FORMAT, "k1": self.k1, "b": self.b}).encode()
+        return {
+            "meta": np.frombuffer(meta, dtype=np.uint8), "doc": doc.astype(np.int32),
+            "spans": np.asarray(self._spans, dtype=np.int64).reshape(-1, 3)[live],
+            "text": np.frombuffer(text, dtype=np.uint8), "runs_at": new_runs_at,
+            "text_at": _cumulative((at[live + 1] - at[live]).tolist()),
+            "lengths": np.asarray(self._lengths, dtype=np.int32)[live],
+            **_pack("ids", [self._ids[i] for i in live.tolist()]),
+            **_pack("docs", [x for i in used.tolist() for x in self._docs[i]]),
+            **self._terms.export("terms", lambda s: (renumber[s], renumber[s] >= 0)),
+            **self._positions.export("positions", positions),
+        }  # fmt: skip
+
+    @classmethod
+    def _from_arrays(cls, a: dict[str, Array]) -> KeywordIndex:
+        meta = json.loads(a["meta"].tobytes())
+        _check(isinstance(meta, dict) and meta.get("format") == FORMAT, f"not format {FORMAT}")
+        index = cls(k1=float(meta["k1"]), b=float(meta["b"]))
+        ids, docs = _unpack(a, "ids"), _unpack(a, "docs")
+        n, text = len(ids), a["text"]
+        _check(len(set(ids)) == n and len(docs) % 2 == 0, "duplicate ids or odd document table")
+        for name, shape in (("doc", (n,)), ("spans", (n, 3)), ("lengths", (n,))):
+            _check(a[name].shape == shape, f"{name} has shape {a[name].shape}, not {shape}")
+        _check(_offsets_fit(a["text_at"], len(text), n), "text offsets do not fit the text")
+        _check(not n or 0 <= a["doc"].min() <= a["doc"].max() < len(docs) // 2, "bad document")
+        index._terms = _Lists.restore(a, "terms", (np.int32, np.uint16), n)
+        runs = int(a["runs_at"][-1]) if len(a["runs_at"]) else 0
+        _check(_offsets_fit(a["runs_at"], runs, n), "run offsets do not fit")
+        index._positions = _Lists.restore(a, "positions", (np.uint32,), runs)
+        index._ids, index._slot = ids, dict(zip(ids, range(n), strict=True))
+        index._docs = list(zip(docs[::2], docs[1::2], strict=True))
+        index._doc, index._spans = a["doc"].tolist(), a["spans"].tolist()
+        index._lengths, index._offsets = a["lengths"].tolist(), a["text_at"].tolist()
+        index._runs_at = a["runs_at"].tolist()
+        index._total, index._text = sum(index._lengths), bytearray(text)
+        return index
+
+
+class _Lists:
+    """Sorted parallel int arrays per key that only grow at the end: rows of the loaded arrays
+    (CSR), rows rewritten since, and appends not merged yet (merged when the key is next read)."""
+
+    def __init__(self, dtypes: tuple[type[Any], ...]):
+        self.dtypes = dtypes
+        self.rows: dict[str, int] = {}
+        self.ptr: Array = np.zeros(1, dtype=np.int64)
+        self.base = [np.zeros(0, dtype=d) for d in dtypes]
+        self.changed: dict[str, list[Array]] = {}
+        self.pending: dict[str, list[list[int]]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.rows or key in self.changed or key in self.pending
+
+    def append(self, key: str, *values: int) -> None:
+        columns = self.pending.setdefault(key, [[] for _ in self.dtypes])
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+
+    def stored(self, key: str) -> list[Array]:
+        """The key's arrays without its pending appends."""
+        if (found := self.changed.get(key)) is not None:
+            return found
+        row = self.rows.get(key)
+        lo, hi = (0, 0) if row is None else (int(self.ptr[row]), int(self.ptr[row + 1]))
+        return [a[lo:hi] for a in self.base]
+
+    def size(self, key: str) -> int:
+        pending = self.pending.get(key)
+        return len(self.stored(key)[0]) + (len(pending[0]) if pending else 0)
+
+    def get(self, key: str) -> list[Array]:
+        arrays, pending = self.stored(key), self.pending.pop(key, None)
+        if pending:
+            arrays = [np.concatenate([a, np.asarray(p, dtype=a.dtype)])
+                      for a, p in zip(arrays, pending, strict=True)]  # fmt: skip
+            self.changed[key] = arrays
+        return arrays
+
+    def keys(self, every: bool = False) -> list[str]:
+        """Keys with values, sorted (every=True: also keys emptied by removals)."""
+        found = set(self.rows) | set(self.changed) | set(self.pending)
+        return sorted(k for k in found if every or self.size(k))
+
+    def export(self, name: str, remap: Remap) -> dict[str, Array]:
+        keys = self.keys()
+        rows = [self.get(k) for k in keys]
+        columns = [np.concatenate([r[i] for r in rows] or [self.base[i]])
+                   for i in range(len(self.dtypes))]  # fmt: skip
+        columns[0], keep = remap(columns[0])
+        owner = np.repeat(np.arange(len(keys)), [len(r[0]) for r in rows])[keep]
+        arrays = {
+            f"{name}_{i}": c[keep].astype(d)
+            for i, (c, d) in enumerate(zip(columns, self.dtypes, strict=True))
+        }
+        arrays[f"{name}_ptr"] = _cumulative(np.bincount(owner, minlength=len(keys)).tolist())
+        return arrays | _pack(f"{name}_keys", keys)
+
+    @classmethod
+    def restore(
+        cls, a: dict[str, Array], name: str, dtypes: tuple[type[Any], ...], limit: int
+    ) -> _Lists:
+        lists = cls(dtypes)
+        keys, first = _unpack(a, f"{name}_keys"), a[f"{name}_0"]
+        _check(_offsets_fit(a[f"{name}_ptr"], len(first), len(keys)), f"{name} do not fit")
+        _check(not len(first) or int(first.max()) < limit, f"{name} point past the end")
+        lists.base = [a[f"{name}_{i}"].astype(d, copy=False) for i, d in enumerate(dtypes)]
+        _check(all(len(c) == len(first) for c in lists.base), f"{name} columns differ in length")
+        lists.rows, lists.ptr = {k: i for i, k in enumerate(keys)}, a[f"{name}_ptr"]
+        return lists
+
+
+def _indexed_text(chunk: Chunk) -> str:
+    return f"{chunk.title}\n{chunk.text}"
+
+
+def _top(scores: Array, k: int) -> Array:
+    """Slots of the k highest non-zero scores, best first, equal scores by slot."""
+    touched = np.flatnonzero(scores)
+    values = scores[touched]
+    if len(touched) > k:
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        keep = values >= kth
+        touched, values = touched[keep], values[keep]
+    result: Array = touched[np.lexsort((touched, -values))[:k]]
+    return result
+
+
+def _batched(values: Array) -> Iterator[int]:
+    """values as ints, converted in growing batches so that stopping early costs little."""
+    lo, size = 0, 256
+    while lo < len(values):
+        yield from values[lo : lo + size].tolist()
+        lo, size = lo + size, min(size * 2, 1 << 16)
+
+
+def _member(ascending: Array, probes: Array) -> Array:
+    """Which probes occur in ascending."""
+    if not len(ascending):
+        return np.zeros(len(probes), dtype=bool)
+    found: Array = ascending[np.minimum(np.searchsorted(ascending, probes), len(ascending) - 1)]
+    return found == probes
+
+
+def _cumulative(sizes: list[int]) -> Array:
+    return np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=np.int64))]).astype(np.int64)
+
+
+def _pack(name: str, strings: list[str]) -> dict[str, Array]:
+    encoded = [s.encode() for s in strings]
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return {name: blob, f"{name}_at": _cumulative([len(e) for e in encoded])}
+
+
+def _unpack(a: dict[str, Array], name: str) -> list[str]:
+    blob, at = a[name], a[f"{name}_at"]
+    _check(_offsets_fit(at, len(blob), len(at) - 1), f"{name} offsets do not fit")
+    data, bounds = blob.tobytes(), at.tolist()
+    return [data[lo:hi].decode() for lo, hi in itertools.pairwise(bounds)]
+
+
+def _offsets_fit(at: Array, size: int, count: int) -> bool:
+    """at holds count + 1 non-decreasing offsets from 0 to size."""
+    if at.ndim != 1 or len(at) != count + 1 or count < 0:
+        return False
+    return int(at[0]) == 0 and int(at[-1]) == size and bool(np.all(np.diff(at) >= 0))
+
+
+def _check(condition: bool, reason: str) -> None:
+    if not condition:
+        raise ValueError(reason)

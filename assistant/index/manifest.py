@@ -12,6 +12,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from assistant.core.errors import IndexFailure
+
 
 @dataclass
 class FileEntry:
@@ -19,6 +21,8 @@ class FileEntry:
     title: str
     chunk_ids: list[str]
     indexed_at: float
+    pages: list[int] = field(default_factory=list)  # start offset of each PDF page
+    note: str = ""  # how the file was read, when worth saying (a fallback encoding)
 
 
 @dataclass
@@ -30,8 +34,11 @@ class Manifest:
     def load(cls, path: Path) -> Manifest:
         if not path.exists():
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = {name: FileEntry(**entry) for name, entry in data.get("files", {}).items()}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            files = {name: FileEntry(**entry) for name, entry in data.get("files", {}).items()}
+        except (OSError, ValueError, TypeError) as exc:
+            raise IndexFailure(f"the index manifest {path} is unreadable: {exc}") from exc
         return cls(fingerprint=data.get("fingerprint", ""), files=files)
 
     def save(self, path: Path) -> None:

@@ -1,18 +1,24 @@
-"""The only module that talks to Chroma: two collections behind langchain's Chroma vector store.
+"""The only module that talks to Chroma: one collection of chunks behind langchain's Chroma store.
 
-`chunks` holds passages (retrieved by dense similarity); `sentences` holds every sentence of every
-chunk with its own vector, so answering can score sentences without embedding them at query time.
-Both carry provenance in their metadata (source, title, start, end). The store is either embedded
-(persisted in a folder) or a Chroma server reached over HTTP. Telemetry is off in both cases.
+Each chunk is stored with its vector and, in its metadata, its provenance (source, title, start,
+end, page) plus its sentences: their offsets and their own vectors, packed as float16. Answering
+scores sentences with those vectors, so nothing is embedded at query time but the question, and
+sentences cost no nearest-neighbour index of their own. The client is either embedded (a folder)
+or a Chroma server reached over HTTP; telemetry is off in both. Embedding happens elsewhere: this
+module stores vectors it is given.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -21,7 +27,10 @@ from assistant.core.errors import IndexFailure
 from assistant.core.types import Chunk
 
 _SPACE = {"hnsw:space": "cosine"}
-_BATCH = 256
+_BATCH = 512
+
+SentenceRow = tuple[str, int, int, str, np.ndarray]
+"""(chunk_id, start, end, text, vector) for one sentence; offsets index the source text."""
 
 
 def make_client(path: Path | None, url: str = "") -> Any:
@@ -29,12 +38,14 @@ def make_client(path: Path | None, url: str = "") -> Any:
     try:
         if url:
             parsed = urlparse(url)
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=parsed.hostname or "127.0.0.1",
                 port=parsed.port or 8000,
                 ssl=parsed.scheme == "https",
                 settings=settings,
             )
+            client.heartbeat()
+            return client
         assert path is not None
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -42,101 +53,165 @@ def make_client(path: Path | None, url: str = "") -> Any:
         raise IndexFailure(f"cannot open the Chroma store at {url or path}: {exc}") from exc
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """A chunk ready to store: its vector, and each sentence's offsets and vector."""
+
+    chunk: Chunk
+    vector: np.ndarray
+    spans: list[tuple[int, int]]
+    sentence_vectors: np.ndarray  # one row per span
+
+
 class ChromaStore:
     def __init__(self, client: Any, embeddings: Embeddings, prefix: str = "assistant"):
-        self.embeddings = embeddings
+        self.client = client
+        self.name = f"{prefix}-chunks"
         self.chunks = Chroma(
-            collection_name=f"{prefix}-chunks",
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata=_SPACE,
-        )
-        self.sentences = Chroma(
-            collection_name=f"{prefix}-sentences",
+            collection_name=self.name,
             embedding_function=embeddings,
             client=client,
             collection_metadata=_SPACE,
         )
 
-    def add(self, items: list[tuple[Chunk, list[tuple[int, int]]]]) -> None:
-        """Embed and store chunks, each with its sentences (offsets into the source file)."""
-        chunk_meta = [_meta(c) | {"sentences": len(s)} for c, s in items]
-        self.chunks.add_texts(
-            [_embedding_text(c) for c, _ in items], chunk_meta, ids=[c.id for c, _ in items]
-        )
-        texts, metas, ids = [], [], []
-        for chunk, spans in items:
-            for i, (start, end) in enumerate(spans):
-                text = chunk.text[start - chunk.start : end - chunk.start]
-                texts.append(text)
-                metas.append(_meta(chunk) | {"start": start, "end": end, "chunk_id": chunk.id})
-                ids.append(f"{chunk.id}/{i}")
-        for i in range(0, len(texts), _BATCH):
-            j = i + _BATCH
-            self.sentences.add_texts(texts[i:j], metas[i:j], ids=ids[i:j])
+    def add(self, items: list[Embedded]) -> None:
+        for i in range(0, len(items), _BATCH):
+            batch = items[i : i + _BATCH]
+            self._call(
+                "add",
+                ids=[e.chunk.id for e in batch],
+                embeddings=[e.vector.tolist() for e in batch],
+                metadatas=[_meta(e) for e in batch],
+                documents=[e.chunk.text for e in batch],
+            )
+
+    def copy_to(self, other: ChromaStore, chunk_ids: list[str]) -> None:
+        """Copy stored chunks, vectors included, into another store: nothing is re-embedded."""
+        for i in range(0, len(chunk_ids), _BATCH):
+            got = self.chunks._collection.get(
+                ids=chunk_ids[i : i + _BATCH], include=["embeddings", "metadatas", "documents"]
+            )
+            if got["ids"]:
+                other._call(
+                    "add",
+                    ids=got["ids"],
+                    embeddings=got["embeddings"],
+                    metadatas=got["metadatas"],
+                    documents=got["documents"],
+                )
 
     def delete(self, chunk_ids: list[str]) -> None:
         for i in range(0, len(chunk_ids), _BATCH):
-            batch = chunk_ids[i : i + _BATCH]
-            self.chunks.delete(ids=batch)
-            where: Any = {"chunk_id": {"$in": batch}}
-            self.sentences._collection.delete(where=where)
+            self._call("delete", ids=chunk_ids[i : i + _BATCH])
 
-    def reset(self) -> None:
-        self.chunks.reset_collection()
-        self.sentences.reset_collection()
+    def drop(self) -> None:
+        """Delete this store's collection (a generation that is no longer needed)."""
+        try:
+            self.client.delete_collection(self.name)
+        except Exception:  # already gone: nothing to drop
+            pass
 
     def count(self) -> int:
         return int(self.chunks._collection.count())
 
     def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """Chunks nearest to vector, with cosine similarity (higher is closer)."""
-        if k <= 0 or self.count() == 0:
+        if k <= 0:
+            return []
+        k = min(k, self.count())
+        if k == 0:
             return []
         found = self.chunks.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        return [(_chunk(doc.id or "", doc.metadata), 1.0 - distance) for doc, distance in found]
-
-    def all_chunks(self) -> list[Chunk]:
-        got = self.chunks.get(include=["metadatas"])
-        return [_chunk(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
-
-    def sentences_of(self, chunk_ids: list[str]) -> list[tuple[str, int, int, str, list[float]]]:
-        """(chunk_id, start, end, text, vector) for every sentence of the given chunks."""
-        if not chunk_ids:
-            return []
-        where: Any = {"chunk_id": {"$in": chunk_ids}}
-        got = self.sentences.get(where=where, include=["metadatas", "documents", "embeddings"])
         return [
-            (m["chunk_id"], int(m["start"]), int(m["end"]), doc, list(vec))
-            for m, doc, vec in zip(
-                got["metadatas"], got["documents"], got["embeddings"], strict=True
-            )
+            (_chunk(doc.id or "", doc.metadata, doc.page_content), 1.0 - distance)
+            for doc, distance in found
         ]
 
+    def all_chunks(self) -> list[Chunk]:
+        got = self.chunks.get(include=["metadatas", "documents"])
+        return [
+            _chunk(i, m, d)
+            for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+        ]
 
-def _embedding_text(chunk: Chunk) -> str:
-    """The title rides along so a passage that never names its subject still matches it."""
-    return f"{chunk.title}\n{chunk.text}"
+    def sentences_of(self, chunk_ids: list[str]) -> list[SentenceRow]:
+        """Every sentence of the given chunks, with its stored vector."""
+        if not chunk_ids:
+            return []
+        got: Any = self.chunks._collection.get(ids=chunk_ids, include=["metadatas", "documents"])
+        rows: list[SentenceRow] = []
+        for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+            start = int(meta["start"])
+            spans = json.loads(str(meta["sentences"]))
+            vectors = _unpack(str(meta["vectors"]), len(spans))
+            for (a, b), vec in zip(spans, vectors, strict=True):
+                rows.append((cid, a, b, text[a - start : b - start], vec))
+        return rows
+
+    def _call(self, method: str, **kwargs: Any) -> None:
+        try:
+            getattr(self.chunks._collection, method)(**kwargs)
+        except Exception as exc:  # a full disk or a lost server: one line for the user
+            raise IndexFailure(f"the Chroma store refused to {method} chunks: {exc}") from exc
 
 
-def _meta(chunk: Chunk) -> dict[str, Any]:
-    return {
+class StoreFactory:
+    """Maps an index generation folder to its store: a Chroma folder inside it, or a collection
+    prefix named after it on a Chroma server (the folder then holds only the bookkeeping)."""
+
+    def __init__(self, embeddings: Embeddings, url: str = ""):
+        self.embeddings = embeddings
+        self.url = url
+        self._server: Any = None
+
+    def open(self, folder: Path) -> ChromaStore:
+        if not self.url:
+            return ChromaStore(make_client(folder / "chroma"), self.embeddings)
+        if self._server is None:
+            self._server = make_client(None, self.url)
+        return ChromaStore(self._server, self.embeddings, prefix=f"assistant-{folder.name}")
+
+    def discard(self, folder: Path) -> None:
+        """Forget a generation's data on the server; a local folder is simply deleted."""
+        if self.url:
+            self.open(folder).drop()
+
+
+def _meta(item: Embedded) -> dict[str, Any]:
+    chunk = item.chunk
+    meta: dict[str, Any] = {
         "source": chunk.source,
         "title": chunk.title,
         "start": chunk.start,
         "end": chunk.end,
-        "text": chunk.text,
+        "sentences": json.dumps(item.spans),
+        "vectors": _pack(item.sentence_vectors),
     }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
 
 
-def _chunk(chunk_id: str, meta: Any) -> Chunk:
+def _pack(vectors: np.ndarray) -> str:
+    """float16 is plenty for cosine scores and halves what every chunk carries."""
+    return base64.b64encode(np.asarray(vectors, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _unpack(packed: str, rows: int) -> np.ndarray:
+    flat = np.frombuffer(base64.b64decode(packed), dtype="<f2").astype(np.float32)
+    return flat.reshape(rows, -1)
+
+
+def _chunk(chunk_id: str, meta: Any, text: str) -> Chunk:
+    page = meta.get("page")
     return Chunk(
         id=chunk_id,
         source=str(meta["source"]),
         title=str(meta["title"]),
-        text=str(meta["text"]),
+        text=text,
         start=int(meta["start"]),
         end=int(meta["end"]),
+        page=int(page) if page is not None else None,
     )
 
 

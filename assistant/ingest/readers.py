@@ -1,19 +1,34 @@
-"""Read source files into Documents: UTF-8 text, a title, a content hash.
+"""Read source files into Documents: text, a title, a content hash, page starts and a note.
 
-Reads `.txt` and `.md` files under a folder (recursively, skipping hidden files). The title is the
-first non-empty line, with any leading Markdown heading marks removed. Other formats are left out.
+Lists `.txt`, `.md`, `.html`/`.htm` and `.pdf` files under a folder (recursively, skipping hidden
+files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected fallback
+encoding reported in `note`; HTML and PDF go through `assistant.ingest.html` and
+`assistant.ingest.pdf`. Files that cannot be used raise `BadSource` with one line
+"<relative path>: <reason>". Other formats (Word, EPUB, images) and OCR are left out.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.types import Document
+from assistant.ingest.extracted import Extracted, Unreadable, looks_binary, one_line, title_of
+from assistant.ingest.html import read_html
+from assistant.ingest.pdf import read_pdf
 
-SUFFIXES = (".txt", ".md")
+__all__ = ["SUFFIXES", "read_document", "read_documents", "source_files", "title_of"]
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+_HTML = frozenset({".html", ".htm"})
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Short Western text is often misjudged (as cp1257, cp1006...) by charset detection; cp1252 wins
+# when it reads the bytes nearly as cleanly as the best guess, since it is by far the most common.
+_PREFERRED_FALLBACK = "cp1252"
+_CHAOS_MARGIN = 0.1
 
 
 def source_files(folder: Path) -> list[Path]:
@@ -23,23 +38,27 @@ def source_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
+        if p.suffix.lower() in SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.is_file()
     )
 
 
 def read_document(folder: Path, path: Path) -> Document:
+    """Read one source file; BadSource with "<relative path>: <reason>" when it cannot be used."""
+    source = _relative(folder, path)
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadSource(f"cannot read {path.relative_to(folder)} as UTF-8 text: {exc}") from exc
+        data = _read_bytes(path)
+        extracted = _extract(path.suffix.lower(), data)
+    except Unreadable as exc:
+        raise BadSource(f"{source}: {exc}") from exc
     return Document(
-        source=path.relative_to(folder).as_posix(),
-        title=title_of(text) or path.stem,
-        text=text,
+        source=source,
+        title=extracted.title or path.stem,
+        text=extracted.text,
         sha256=hashlib.sha256(data).hexdigest(),
+        pages=extracted.pages,
+        note=extracted.note,
     )
 
 
@@ -48,8 +67,71 @@ def read_documents(folder: Path) -> Iterator[Document]:
         yield read_document(folder, path)
 
 
-def title_of(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip()
-    return ""
+def _relative(folder: Path, path: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise Unreadable("file vanished before it could be read") from exc
+    except PermissionError as exc:
+        raise Unreadable("permission denied") from exc
+    except IsADirectoryError as exc:
+        raise Unreadable("is a folder, not a file") from exc
+    except OSError as exc:
+        raise Unreadable(f"cannot read ({one_line(exc.strerror or str(exc))})") from exc
+    if not data.strip():
+        raise Unreadable("empty file")
+    return data
+
+
+def _extract(suffix: str, data: bytes) -> Extracted:
+    if suffix == ".pdf":
+        return read_pdf(data)
+    if b"\x00" in data and not data.startswith(_UTF16_BOMS):
+        raise Unreadable("binary file, not text")
+    if suffix in _HTML:
+        return read_html(data)
+    return _read_text(data)
+
+
+def _read_text(data: bytes) -> Extracted:
+    text, note = _decode(data)
+    if looks_binary(text):
+        raise Unreadable("binary file, not text")
+    if not text.strip():
+        raise Unreadable("empty file")
+    return Extracted(text=text, title=title_of(text), note=note)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and a note: UTF-8 without its BOM, else the detected encoding and a note saying so."""
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace"), "not UTF-8; decoded as utf-16"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    encoding = _guess_encoding(data)
+    return data.decode(encoding, errors="replace"), f"not UTF-8; decoded as {encoding}"
+
+
+def _guess_encoding(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return "latin-1"  # decodes any bytes; looks_binary then catches real binary content
+    best = min(match.chaos for match in matches)
+    for match in matches:
+        if (
+            _PREFERRED_FALLBACK in match.could_be_from_charset
+            and match.chaos <= best + _CHAOS_MARGIN
+        ):
+            return _PREFERRED_FALLBACK
+    return str(matches[0].encoding)

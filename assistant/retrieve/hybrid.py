@@ -62,13 +62,13 @@ class HybridRetriever:
         top = fused[:k]
         protected: set[str] = set()
         for term in exact_terms(query):
-            holders = {c.id for c in self.keyword.containing(term)}
-            present = [h.chunk.id for h in top if h.chunk.id in holders]
-            if present or not holders:
+            first = self.keyword.containing(term, limit=1)
+            present = [h.chunk.id for h in top if _holds(h, term)]
+            if present or not first:
                 protected.update(present[:1])
                 continue
-            ranked = [h for h in fused if h.chunk.id in holders]
-            best = ranked[0] if ranked else _unranked(self.keyword, holders)
+            ranked = [h for h in fused if _holds(h, term)]
+            best = ranked[0] if ranked else Hit(first[0], 0.0)
             floor = min([h.score for h in top], default=best.score)
             if len(top) >= k:
                 victims = [h for h in top if h.chunk.id not in protected]
@@ -80,6 +80,6 @@ class HybridRetriever:
         return top
 
 
-def _unranked(keyword: KeywordIndex, holders: set[str]) -> Hit:
-    chunk = next(c for c in keyword.chunks if c.id in holders)
-    return Hit(chunk, 0.0)
+def _holds(hit: Hit, term: str) -> bool:
+    """The test `KeywordIndex.containing` applies, on a chunk already in hand."""
+    return term.lower() in hit.chunk.text.lower()

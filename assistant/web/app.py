@@ -85,7 +85,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             yield gr.skip(), chat, history, turns, gr.skip()
             return
         turn = len(turns)
-        evidence = render.evidence_turn(turn, answer, folder)
+        evidence = render.evidence_turn(turn, answer, assistant.source_text)
         turns = [*turns, {"evidence": evidence, "hits": render.hits_turn(answer.hits)}]
         history = [*history, _message("user", q), _message("assistant", answer.text)]
         searched = answer.query if answer.query.strip().lower() != q.lower() else ""

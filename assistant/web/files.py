@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ingest.readers import SUFFIXES
+from assistant.core.errors import BadSource
+from assistant.ingest.readers import SUFFIXES, read_document
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -64,12 +65,12 @@ def add(folder: Path, uploads: list[Path]) -> Outcome:
     for upload in uploads:
         name = safe_name(upload.name)
         target = inside(folder, name)
-        if Path(name).suffix not in SUFFIXES:
+        if Path(name).suffix.lower() not in SUFFIXES:
             rejected.append(f"{upload.name}: only {', '.join(SUFFIXES)} files are accepted")
         elif upload.stat().st_size > MAX_UPLOAD_BYTES:
             rejected.append(f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-        elif not _utf8(upload):
-            rejected.append(f"{upload.name}: not UTF-8 text")
+        elif reason := _unreadable(upload):
+            rejected.append(f"{upload.name}: {reason}")
         elif target is None:
             rejected.append(f"{upload.name}: not a valid file name")
         else:
@@ -87,9 +88,10 @@ def remove(folder: Path, name: str) -> bool:
     return True
 
 
-def _utf8(path: Path) -> bool:
+def _unreadable(path: Path) -> str:
+    """Why the indexer would skip this file (binary, empty, no text layer...), or ''."""
     try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+        read_document(path.parent, path)
+    except BadSource as exc:
+        return str(exc).split(": ", 1)[-1]
+    return ""

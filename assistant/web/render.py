@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.api import SourceInfo
+from assistant.core.errors import AssistantError
 from assistant.core.types import Answer, Citation, Hit
+
+TextOf = Callable[[str], str]
+"""A source's indexed text by its name (Assistant.source_text)."""
 
 _ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'*_[]()`$\\~#|{}!+-=:"})
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -77,11 +82,11 @@ class Context:
     verified: bool
 
 
-def context_of(sources: Path, citation: Citation) -> Context:
-    """The excerpt inside its paragraph, cut from the source file by the citation's offsets."""
+def context_of(text_of: TextOf, citation: Citation) -> Context:
+    """The excerpt inside its paragraph, cut from the indexed text by the citation's offsets."""
     try:
-        text = (sources / citation.source).read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
+        text = text_of(citation.source)
+    except (OSError, UnicodeError, AssistantError):
         text = ""
     if text[citation.start : citation.end] != citation.excerpt:
         return Context("", citation.excerpt, "", False)  # the file changed since it was indexed
@@ -96,17 +101,18 @@ def context_of(sources: Path, citation: Citation) -> Context:
     return Context(before, citation.excerpt, after, True)
 
 
-def evidence_turn(turn: int, answer: Answer, sources: Path) -> str:
+def evidence_turn(turn: int, answer: Answer, text_of: TextOf) -> str:
     """One answer's citations as cards: title, file, excerpt highlighted in its paragraph."""
     cards = []
     for n, c in enumerate(answer.citations, start=1):
-        ctx = context_of(sources, c)
+        ctx = context_of(text_of, c)
+        page = f" · page {c.page}" if c.page else ""
         note = "" if ctx.verified else '<div class="ev-note">The file changed since indexing.</div>'
         cards.append(
             f'<article class="ev-card{" selected" if n == 1 else ""}" id="ev-{turn}-{n}">'
             f'<div class="ev-head"><span class="ev-num">{n}</span>'
             f'<span class="ev-title">{esc(c.title)}</span></div>'
-            f'<div class="ev-file">{esc(c.source)} · characters {c.start}–{c.end}</div>'
+            f'<div class="ev-file">{esc(c.source)}{page} · characters {c.start}–{c.end}</div>'
             f'<div class="ev-context">{esc(ctx.before)}<mark>{esc(ctx.excerpt)}</mark>'
             f"{esc(ctx.after)}</div>{note}</article>"
         )
@@ -191,7 +197,10 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
         f"folder <code>{esc(str(folder))}</code></div>"
     )
     if not rows:
-        return summary + '<div class="ev-empty">No sources yet: upload .txt or .md files.</div>'
+        return (
+            summary
+            + '<div class="ev-empty">No sources yet: upload .txt, .md, .html or .pdf files.</div>'
+        )
     return (
         f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
         f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'

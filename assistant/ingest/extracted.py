@@ -1,0 +1,58 @@
+"""What a format reader returns, and the checks every format shares.
+
+`Extracted` is one file's text with its optional title, page starts and reading note; `Unreadable`
+carries the reason a file cannot be used, without the path (the caller adds it). Nothing here does
+I/O or knows any particular format.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Text files never hold these; a file with many of them is binary whatever its suffix says.
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_CONTROL_SHARE = 0.1
+# Binary content shows up early; sampling keeps the check cheap on large text files.
+_SAMPLE = 65536
+
+
+class Unreadable(Exception):
+    """A file cannot be turned into text; the message is the short reason."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text as read, plus what the format knows about it."""
+
+    text: str
+    title: str = ""
+    pages: tuple[int, ...] = ()
+    note: str = ""
+
+
+def looks_binary(text: str) -> bool:
+    """True for NUL bytes or a high share of control characters."""
+    if "\x00" in text:
+        return True
+    sample = text[:_SAMPLE]
+    if not sample:
+        return False
+    controls = sum(
+        1 for ch in sample if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
+    )
+    return controls / len(sample) > _CONTROL_SHARE
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, without leading Markdown heading marks."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip().lstrip("#").strip()
+    return ""
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Collapse whitespace so a reason from a library fits on one short line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

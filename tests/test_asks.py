@@ -1,0 +1,64 @@
+"""Expected answer types with the real spaCy pipeline: what a question asks for, and whether a
+sentence holds it. Each row is a question, a sentence and whether the sentence answers it."""
+
+import pytest
+
+from assistant.answering.asks import analyse, holds
+from assistant.answering.entities import tag
+
+KHAN = "He has been replaced by Shehbaz Sharif, who heads an uneasy coalition of rival parties."
+ATTACKS = "This group has launched more than 124 terrorist attacks since the Taliban returned."
+HQ = (
+    "The TTP attacked the headquarters of the Pakistan military in 2009 and claimed an attack "
+    "on an army school in Peshawar that killed 145 people, mainly schoolchildren, in 2014."
+)
+YAQUB = "Mullah Yaqub, the all-powerful defense minister of the Taliban, offered to send troops."
+ISI = "A senior Pakistani general, who until recently headed Pakistan's ISI, visited Kabul."
+LINE = "The Taliban remain unwilling to recognize the Durand Line as the border."
+RETURN = "The Taliban fell in 2001 and returned 20 years later."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many attacks has the TTP launched?", "number"),
+        ("How much aid did the US give?", "number"),
+        ("What is the population of Afghanistan?", "number"),
+        ("When did the Taliban return to power?", "date"),
+        ("In what year did the TTP attack the army headquarters?", "year"),
+        ("In which month did the new government take office?", "month"),
+        ("Who replaced Imran Khan?", "person"),
+        ("Who facilitated those talks?", "agent"),
+        ("Which British official is the line named after?", "person"),
+        ("What is the capital of Balochistan?", "place"),
+        ("Which party does Sharif lead?", "org"),
+        ("What is the name of the former ISI chief?", "name"),
+        ("Why did the talks fail?", ""),
+    ],
+)
+def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
+    assert analyse(tag(question)).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        ("Who replaced Imran Khan as prime minister?", KHAN, True),
+        ("Who replaced Shehbaz Sharif?", KHAN, False),  # the only person is the question's own
+        ("How many terrorist attacks has the TTP launched?", ATTACKS, True),
+        ("How many TTP fighters are in Afghanistan?", ATTACKS, False),  # counts attacks, not men
+        ("How many people were killed in the 2014 attack?", HQ, True),
+        ("How many people were killed in the 2009 attack?", HQ, False),  # 145 belongs to 2014
+        ("In what year did the TTP attack the military headquarters?", HQ, True),
+        ("In which month did the TTP attack the headquarters?", HQ, False),  # a year, no month
+        ("Who is the Taliban's defense minister?", YAQUB, True),
+        ("Who is the Taliban's foreign minister?", YAQUB, False),  # another role
+        ("What is the name of the former ISI chief?", ISI, False),  # described, never named
+        ("How long is the Durand Line in kilometers?", LINE, False),
+        ("How many years passed between 2001 and the Taliban's return?", RETURN, True),
+        ("Why did the Taliban refuse?", LINE, True),  # no type asked: any sentence may do
+    ],
+)
+def test_holds(question: str, sentence: str, ok: bool) -> None:
+    q = tag(question)
+    assert holds(analyse(q), q, tag(sentence)) is ok
