@@ -67,7 +67,7 @@ class IndexView:
 class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
-        self.thresholds = Thresholds()
+        self.thresholds = Thresholds(max_quotes=max(1, self.settings.max_quotes))
         self.embeddings = LocalEmbeddings(
             self.settings.model, self.settings.query_threads, self.settings.batch_size
         )

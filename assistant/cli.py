@@ -108,7 +108,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.query != answer.question:
         print(f"\n(searched for: {answer.query})")
     for i, c in enumerate(answer.citations, start=1):
-        print(f"\n[{i}] {c.title} — {c.source}, characters {c.start}-{c.end}\n    {c.excerpt}")
+        page = f", page {c.page}" if c.page else ""
+        print(
+            f"\n[{i}] {c.title} — {c.source}{page}, characters {c.start}-{c.end}\n    {c.excerpt}"
+        )
     return 0
 
 

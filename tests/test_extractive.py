@@ -56,3 +56,11 @@ def test_compose_numbers_markers_in_citation_order() -> None:
     answer = compose("What?", "What?", decision, [])
     assert answer.text == "“Alpha rose.” [1]\n\n“Beta fell.” [2]"
     assert [c.excerpt for c in answer.citations] == ["Alpha rose.", "Beta fell."]
+
+
+@pytest.mark.parametrize("most", [1, 2, 3])
+def test_max_quotes_caps_the_quotes(most: int) -> None:
+    ranked = [scored(f"Fact number {w} here.", 30 * i, 1.0 - i / 100) for i, w in
+              enumerate(["alpha", "beta", "gamma", "delta"])]  # fmt: skip
+    t = Thresholds(bias=10.0, max_quotes=most)
+    assert len(decide(ranked, [], 0.0, t).chosen) == most
