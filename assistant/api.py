@@ -196,10 +196,10 @@ class Assistant:
 
 def _known(keyword: KeywordIndex, term: str) -> bool:
     """A name counts as known when any of its longer words occurs in the sources."""
-    if keyword.containing(term):
+    if keyword.containing(term, limit=1):
         return True
     parts = [w for w in words(term) if len(w) > 2]
-    return any(keyword.containing(w) for w in parts)
+    return any(keyword.containing(w, limit=1) for w in parts)
 
 
 _default: Assistant | None = None
