@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from assistant.core.errors import BadSource, SourcesNotFound
+from assistant.core.text import paragraph_spans, sentence_spans
 from assistant.core.types import page_at
 from assistant.ingest.chunking import chunk_document
+from assistant.ingest.pdf import reflow
 from assistant.ingest.readers import SUFFIXES, read_document, read_documents, source_files
 
 ARTICLE = (
@@ -167,6 +170,251 @@ def test_pdf_chunks_keep_their_offsets(tmp_path: Path) -> None:
     )
     assert {page_at(doc.pages, c.start) for c in chunks} == {1, 2}
     assert all(doc.text[c.start : c.end] == c.text for c in chunks)
+
+
+# Each page: a heading, then paragraphs given as their sentences. Every paragraph wraps over several
+# lines of an A4 page; page 2 offers a soft hyphen in every long word, so fpdf2 breaks words there.
+WRAPPED_PAGES = [
+    (
+        "The Durand Line",
+        [
+            (
+                "The Durand Line was drawn in 1893 by Mortimer Durand, a British civil servant, "
+                "and Abdur Rahman Khan, the emir of Afghanistan.",
+                "It runs for about 2,640 kilometres across mountains, deserts and the valleys of "
+                "the Pashtun tribes.",
+                "Successive governments in Kabul have contested the line ever since, arguing that "
+                "it divided one people between two states.",
+            ),
+            (
+                "Pakistan inherited the border in 1947 and considers it a settled international "
+                "boundary.",
+                "Kabul has never formally recognised it, and the question returns whenever "
+                "relations between the two neighbours sour.",
+                "Fencing began in 2017 and now covers most of the frontier.",
+            ),
+        ],
+    ),
+    (
+        "Trade across the frontier",
+        [
+            (
+                "Cross-border trade through the Torkham and Chaman crossings feeds markets on "
+                "both sides of the mountains.",
+                "Trucks carry fresh fruit, cement and medicines, while smugglers move fuel and "
+                "electronics along mountain paths that the authorities cannot watch.",
+                "Closures of the crossings, sometimes for weeks, leave perishable cargo rotting "
+                "in long queues of vehicles.",
+            ),
+            (
+                "Traders complain that documentation requirements change without warning.",
+                "Officials on both sides promise electronic clearance, but the well-known "
+                "bottlenecks remain.",
+            ),
+        ],
+    ),
+    (
+        "Outlook",
+        [
+            (
+                "Negotiators meet again next spring, and few observers expect a settlement of "
+                "the underlying question of sovereignty before the end of the decade.",
+                "Local elders continue to settle most disputes themselves.",
+            ),
+        ],
+    ),
+]
+
+
+def soft_hyphenated(text: str) -> str:
+    """Offer a line break (a soft hyphen) in the middle of every plain word of 8+ letters."""
+    return " ".join(
+        word[: len(word) // 2] + "\u00ad" + word[len(word) // 2 :]
+        if len(word.strip(".,")) >= 8 and word.strip(".,").isalpha()
+        else word
+        for word in text.split(" ")
+    )
+
+
+def wrapped_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for number, (heading, paragraphs) in enumerate(WRAPPED_PAGES, 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+        for sentences in paragraphs:
+            text = " ".join(sentences)
+            text = soft_hyphenated(text) if number == 2 else text
+            pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(4)
+    return bytes(pdf.output())
+
+
+def test_pdf_rebuilds_paragraphs_from_wrapped_lines(tmp_path: Path) -> None:
+    data = wrapped_pdf()
+    raw = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    sentences = [s for _, paragraphs in WRAPPED_PAGES for p in paragraphs for s in p]
+    # The fixture shows the problem: pypdf cuts sentences at line ends and splits words.
+    assert len(raw.splitlines()) >= 3 + 3 * 5 and not any(s in raw for s in sentences[:3])
+    assert re.search(r"[a-z]-\n[a-z]", raw)
+
+    doc = read_document(tmp_path, write(tmp_path, "frontier.pdf", data))
+    assert doc.text == "\n\n".join(
+        heading + "\n" + "\n\n".join(" ".join(p) for p in paragraphs)
+        for heading, paragraphs in WRAPPED_PAGES
+    )
+    assert [doc.text[a:b] for a, b in sentence_spans(doc.text)] == [
+        line for heading, paragraphs in WRAPPED_PAGES for line in [heading, *sum(paragraphs, ())]
+    ]
+    assert [doc.text[a:b] for a, b in paragraph_spans(doc.text)] == [
+        line
+        for heading, paragraphs in WRAPPED_PAGES
+        for line in [heading, *(" ".join(p) for p in paragraphs)]
+    ]
+    assert doc.title == "The Durand Line"
+    assert len(doc.pages) == 3 and doc.pages[0] == 0
+    for number, (start, (heading, paragraphs)) in enumerate(
+        zip(doc.pages, WRAPPED_PAGES, strict=True), 1
+    ):
+        assert doc.text.startswith(heading, start)
+        for sentence in sum(paragraphs, ()):
+            assert page_at(doc.pages, doc.text.index(sentence)) == number
+    spans = sentence_spans(doc.text)
+    for chunk in chunk_document(doc, 30):  # citations never start or stop mid-sentence
+        assert chunk.start in {a for a, _ in spans} and chunk.end in {b for _, b in spans}
+
+
+LINE = "The Durand Line was drawn in 1893 between British India and the"  # a full line
+
+
+@pytest.mark.parametrize(
+    ("page", "vocabulary", "expected"),
+    [
+        pytest.param(
+            f"{LINE}\nAfghan kingdom and its", (), f"{LINE} Afghan kingdom and its", id="wrap"
+        ),
+        pytest.param(
+            f"  {LINE} \n  Afghan kingdom.  ", (), f"{LINE} Afghan kingdom.", id="strips-lines"
+        ),
+        pytest.param(
+            f"{LINE}\nAfghan kingdom.\n{LINE}",
+            (),
+            f"{LINE} Afghan kingdom.\n\n{LINE}",
+            id="short-sentence-end-ends-paragraph",
+        ),
+        pytest.param(
+            f"{LINE}\nAfghan kingdom, he said.”\n{LINE}",
+            (),
+            f"{LINE} Afghan kingdom, he said.”\n\n{LINE}",
+            id="sentence-end-inside-quote",
+        ),
+        pytest.param(
+            "The line was drawn in 1893 by Mortimer Durand and the Afghan emir.\n"
+            "Successive Afghan governments have contested it ever since then.",
+            (),
+            "The line was drawn in 1893 by Mortimer Durand and the Afghan emir. "
+            "Successive Afghan governments have contested it ever since then.",
+            id="full-line-ending-sentence-wraps",
+        ),
+        pytest.param(
+            f"Border Notes\n{LINE}\nAfghan kingdom.",
+            (),
+            f"Border Notes\n{LINE} Afghan kingdom.",
+            id="heading-keeps-own-line",
+        ),
+        pytest.param(
+            "Annual Report\nCompany X\n2024", (), "Annual Report\nCompany X\n2024", id="title-page"
+        ),
+        pytest.param(f"{LINE}\n\n{LINE}", (), f"{LINE}\n\n{LINE}", id="blank-line-kept"),
+        pytest.param(f"{LINE}\n \n\n\n{LINE}", (), f"{LINE}\n\n{LINE}", id="blank-lines-merge"),
+        pytest.param(
+            "Kabul has never formally recognised the line as an inter-\n"
+            "national boundary between the two neighbouring countries.",
+            (),
+            "Kabul has never formally recognised the line as an international boundary between "
+            "the two neighbouring countries.",
+            id="split-word-mended",
+        ),
+        pytest.param(
+            "Partition in 1947 shaped relations in the region and the Indo-\n"
+            "Pakistani rivalry that followed it for the rest of the century.",
+            (),
+            "Partition in 1947 shaped relations in the region and the Indo-Pakistani rivalry that "
+            "followed it for the rest of the century.",
+            id="capital-after-hyphen",
+        ),
+        pytest.param(
+            "Traders on both sides of the frontier still remember the COVID-\n"
+            "era closures that left cargo rotting in queues for weeks on end.",
+            (),
+            "Traders on both sides of the frontier still remember the COVID-era closures that "
+            "left cargo rotting in queues for weeks on end.",
+            id="capital-before-hyphen",
+        ),
+        pytest.param(
+            "Fighting in Kashmir broke out soon after partition and lasted 1947-\n"
+            "1948, when a ceasefire line was drawn under United Nations supervision.",
+            (),
+            "Fighting in Kashmir broke out soon after partition and lasted 1947-1948, when a "
+            "ceasefire line was drawn under United Nations supervision.",
+            id="number-range",
+        ),
+        pytest.param(
+            "The new scanners at the crossing were described as state-of-the-\n"
+            "art equipment by officials who had not yet seen them in operation.",
+            (),
+            "The new scanners at the crossing were described as state-of-the-art equipment by "
+            "officials who had not yet seen them in operation.",
+            id="compound-left",
+        ),
+        pytest.param(
+            "Smuggling made a few families in the border towns conspicuously well-\n"
+            "to-do, and their houses stand out among the mud-brick compounds.",
+            (),
+            "Smuggling made a few families in the border towns conspicuously well-to-do, and "
+            "their houses stand out among the mud-brick compounds.",
+            id="compound-right",
+        ),
+        pytest.param(
+            "Officials on both sides promise faster clearance for the growing cross-\n"
+            "border trade, but the queues at the crossings remain as long as ever.",
+            ("cross-border",),
+            "Officials on both sides promise faster clearance for the growing cross-border "
+            "trade, but the queues at the crossings remain as long as ever.",
+            id="compound-written-elsewhere",
+        ),
+        pytest.param(
+            "Officials on both sides promise faster clearance for the growing cross-\n"
+            "border trade, but the queues at the crossings remain as long as ever.",
+            ("cross-border", "crossborder"),
+            "Officials on both sides promise faster clearance for the growing crossborder "
+            "trade, but the queues at the crossings remain as long as ever.",
+            id="joined-form-written-elsewhere",
+        ),
+        pytest.param(
+            "Kabul has never formally recognised the line as a border -\n"
+            "which it calls an imaginary line drawn by a colonial power.",
+            (),
+            "Kabul has never formally recognised the line as a border - which it calls an "
+            "imaginary line drawn by a colonial power.",
+            id="spaced-dash",
+        ),
+    ],
+)
+def test_pdf_reflow(page: str, vocabulary: tuple[str, ...], expected: str) -> None:
+    assert reflow(page, frozenset(vocabulary)) == expected
+
+
+def test_pdf_keeps_a_compound_the_document_writes_elsewhere(tmp_path: Path) -> None:
+    lines = [
+        "Cross-border trade feeds the markets of both Peshawar and Jalalabad.",
+        "Officials promise faster clearance for the growing cross-",
+        "border traffic, and for the inter-",
+        "national convoys that pass through the Khyber.",
+    ]
+    doc = read_document(tmp_path, write(tmp_path, "trade.pdf", pdf_with_text(["\n".join(lines)])))
+    assert "growing cross-border traffic" in doc.text
+    assert "the international convoys" in doc.text
 
 
 @pytest.mark.parametrize(
