@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +177,11 @@ class Assistant:
         sentences = self._sentences(view, hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
         asks = analyse(tag(question))
+        before = _previous(sentences)
 
         def accept(s: Scored) -> bool:
-            return holds(asks, tag(question), tag(s.sentence.text))
+            key = (s.sentence.source, s.sentence.start)
+            return holds(asks, tag(question), tag(s.sentence.text), before.get(key, ""))
 
         return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
 
@@ -192,6 +195,16 @@ class Assistant:
                      if chunk[cid].source in files else None)
             for cid, start, end, text, vec in view.store.sentences_of(list(rank))
         ]  # fmt: skip
+
+
+def _previous(sentences: list[Sentence]) -> dict[tuple[str, int], str]:
+    """Each sentence's predecessor in the same passage text, keyed by (source, start)."""
+    ordered = sorted(sentences, key=lambda s: (s.source, s.start))
+    return {
+        (b.source, b.start): a.text
+        for a, b in pairwise(ordered)
+        if a.source == b.source and b.start - a.end < 4
+    }
 
 
 def _known(keyword: KeywordIndex, term: str) -> bool:

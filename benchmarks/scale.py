@@ -75,7 +75,7 @@ def dev_questions(count: int) -> list[str]:
 
 
 def chunk_texts(folder: Path, chunk_words: int, sample: int) -> tuple[list[str], int]:
-    """The first `sample` chunks' embedding texts (title and text), and all chunks' sentences."""
+    """The first `sample` chunks' texts (title line and text), and all chunks' sentence count."""
     texts: list[str] = []
     sentences = 0
     for path in sorted(folder.glob("*.txt")):

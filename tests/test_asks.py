@@ -6,7 +6,9 @@ import pytest
 from assistant.answering.asks import analyse, holds
 from assistant.answering.entities import tag
 
-KHAN = "He has been replaced by Shehbaz Sharif, who heads an uneasy coalition of rival parties."
+KHAN = "He has been replaced by Shehbaz Sharif, who heads a coalition of parties to unseat Khan."
+OUSTED = "Imran Khan was ousted in April."
+SHARIF = "He has been replaced by Shehbaz Sharif."
 ATTACKS = "This group has launched more than 124 terrorist attacks since the Taliban returned."
 HQ = (
     "The TTP attacked the headquarters of the Pakistan military in 2009 and claimed an attack "
@@ -44,7 +46,7 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
     ("question", "sentence", "ok"),
     [
         ("Who replaced Imran Khan as prime minister?", KHAN, True),
-        ("Who replaced Shehbaz Sharif?", KHAN, False),  # the only person is the question's own
+        ("Who replaced Shehbaz Sharif?", SHARIF, False),  # the only person is the question's own
         ("How many terrorist attacks has the TTP launched?", ATTACKS, True),
         ("How many TTP fighters are in Afghanistan?", ATTACKS, False),  # counts attacks, not men
         ("How many people were killed in the 2014 attack?", HQ, True),
@@ -57,8 +59,16 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("How long is the Durand Line in kilometers?", LINE, False),
         ("How many years passed between 2001 and the Taliban's return?", RETURN, True),
         ("Why did the Taliban refuse?", LINE, True),  # no type asked: any sentence may do
+        ("In what year did Mullah Omar die?", RETURN, False),  # a year, but not his
+        ("Who currently leads the TTP?", ATTACKS, False),  # "leads" wants a person
     ],
 )
 def test_holds(question: str, sentence: str, ok: bool) -> None:
     q = tag(question)
     assert holds(analyse(q), q, tag(sentence)) is ok
+
+
+@pytest.mark.parametrize(("before", "ok"), [(OUSTED, True), ("", False)])
+def test_a_person_named_just_before_counts(before: str, ok: bool) -> None:
+    q = tag("Who replaced Imran Khan?")
+    assert holds(analyse(q), q, tag(SHARIF), before) is ok

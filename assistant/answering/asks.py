@@ -12,7 +12,7 @@ clauses, resolve coreference or know synonyms, so a paraphrased role noun fails 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answering.entities import Entity, Tagged
 from assistant.core.text import stem
@@ -53,6 +53,11 @@ _TYPES = {
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
+_NUMBER_WORD = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    r"|forty|fifty|hundred|dozen|several|many)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b\d0s\b")
 
 
@@ -63,9 +68,20 @@ class Asks:
     focus: tuple[str, ...] = ()  # stems of the role noun phrase the answer sentence must hold
     near: str = ""  # "name of the X": stem of X; the named entity must stand beside it
     dates: tuple[str, ...] = ()  # the question's own dates; a number must attach to them
+    people: tuple[tuple[str, ...], ...] = ()  # people the question names; the answer names them
 
 
 def analyse(question: Tagged) -> Asks:
+    """What the question asks for, with the people it names (see `holds`)."""
+    people = tuple(
+        tuple(t.text.lower() for t in question.tokens[e.first : e.last + 1])
+        for e in question.entities
+        if e.label == "PERSON"
+    )
+    return replace(_analyse(question), people=people)
+
+
+def _analyse(question: Tagged) -> Asks:
     words = [t.text.lower() for t in question.tokens]
     dates = tuple(e.text.lower() for e in question.entities if e.label == "DATE")
     wh = next((i for i, w in enumerate(words) if w in {"who", "what", "which", "when", "where",
@@ -80,7 +96,8 @@ def analyse(question: Tagged) -> Asks:
         counted = _counted(question, wh + 2) if after[0] == "many" else ""
         return Asks("number", counted, dates=dates)
     if w == "how" and after[0] in {"long", "large", "big", "old", "far", "tall", "high"}:
-        return Asks("number", _unit(question, wh + 2), dates=dates)
+        measured = _np(question, wh + 3)[0] if after[1] in {"is", "was", "are", "were"} else ()
+        return Asks("number", _unit(question, wh + 2), measured, dates=dates)
     if w == "when":
         return Asks("date", focus=focus)
     if w == "where":
@@ -88,7 +105,8 @@ def analyse(question: Tagged) -> Asks:
     if w in {"what", "which"}:
         return _what(question, wh, after[0], focus, head, dates)
     if w in {"who", "whom"}:
-        person = head in PERSON_NOUNS or after[0] in PERSON_VERBS
+        verb = next((t.text.lower() for t in question.tokens[wh + 1 :] if t.tag != "RB"), "")
+        person = head in PERSON_NOUNS or verb in PERSON_VERBS
         return Asks("person" if person else "agent", focus=focus, dates=dates)
     if w == "whose":  # whose strikes, whose war: a country or a force as often as a person
         return Asks("agent", dates=dates)
@@ -173,10 +191,18 @@ def _counted(question: Tagged, start: int) -> str:
     return ""
 
 
-def holds(asks: Asks, question: Tagged, sentence: Tagged) -> bool:
-    """Whether the sentence holds what the question asks for."""
+def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> bool:
+    """Whether the sentence holds what the question asks for.
+
+    A typed question ("In what year did Mullah Omar die?") also needs every person it names in the
+    sentence or the one `before` it (where a "he" usually finds its name): a year next to
+    someone else is not his.
+    """
     stems = {stem(t.text.lower()) for t in sentence.tokens}
     if not all(f in stems for f in asks.focus):
+        return False
+    lowered = {t.text.lower() for t in sentence.tokens} | set(re.findall(r"\w+", before.lower()))
+    if asks.kind and not all(set(name) & lowered for name in asks.people):
         return False
     asked = {t.text.lower() for t in question.tokens}
     new = [e for e in sentence.entities if not _within(e, sentence, asked)]
