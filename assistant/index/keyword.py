@@ -6,7 +6,7 @@ test, so "Afghan" also finds "Afghanistan"). Scores are Okapi BM25 (k1=1.5, b=0.
 content words of each chunk's title and text (`assistant.core.text.terms`).
 
 Every chunk added gets a slot, its insertion rank (equal scores go to the earlier slot). Texts sit
-UTF-8 encoded in one bytearray; a `Chunk` is rebuilt when asked for. Two `_Lists` hold sorted numpy
+UTF-8 encoded in one bytearray; a `Chunk` is rebuilt when asked for. Two `Lists` hold sorted numpy
 arrays per key: term -> (slots, term frequencies) for BM25, and letter-digit run of the lower-cased
 text -> positions in the stream of all runs, so `containing` only reads chunks where the phrase's
 runs follow one another (a phrase that occurs nowhere costs a few ms even when its words are
@@ -19,7 +19,6 @@ garbage in memory without a save and load.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
@@ -29,14 +28,24 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from assistant.core.errors import IndexFailure
 from assistant.core.text import terms
 from assistant.core.types import Chunk
+from assistant.index.postings import (
+    Array,
+    Lists,
+    batched,
+    check,
+    cumulative,
+    member,
+    offsets_fit,
+    pack,
+    top,
+    unpack,
+)
 
 FILENAME = "keyword.npz"
 FORMAT = 1
@@ -46,9 +55,7 @@ _RUN = re.compile(r"[a-z0-9]+")
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ASCII punctuation
 _WIDE = 64  # a phrase run matching more recorded runs than this is not used to narrow
 
-Array = npt.NDArray[Any]
 _savez: Callable[..., None] = np.savez  # its stubs take every keyword for allow_pickle
-Remap = Callable[[Array], tuple[Array, Array]]  # old values -> (new values, which to keep)
 
 
 class KeywordIndex:
@@ -67,8 +74,8 @@ class KeywordIndex:
         self._text = bytearray()
         self._docs: list[tuple[str, str]] = []  # (source, title)
         self._total = 0  # sum of live lengths
-        self._terms = _Lists((np.int32, np.uint16))  # term -> slots, term frequencies
-        self._positions = _Lists((np.uint32,))  # run -> positions
+        self._terms = Lists((np.int32, np.uint16))  # term -> slots, term frequencies
+        self._positions = Lists((np.uint32,))  # run -> positions
         self._derived: dict[str, Array] = {}  # arrays computed from the above; see _array
         self._listing: tuple[str, list[str], Array] | None = None  # runs as one string
         self.add(list(chunks))
@@ -132,7 +139,7 @@ class KeywordIndex:
             for idf, (slots, counts) in found:
                 tf = counts.astype(np.float64)
                 scores[slots] += idf * tf * (self.k1 + 1) / (tf + norm[slots])
-            return [(self._chunk(int(s)), float(scores[s])) for s in _top(scores, k)]
+            return [(self._chunk(int(s)), float(scores[s])) for s in top(scores, k)]
 
     def containing(self, phrase: str, limit: int | None = None) -> list[Chunk]:
         """Chunks whose text contains phrase, compared case-insensitively, in the order added.
@@ -248,7 +255,7 @@ class KeywordIndex:
                 parts.append((sum(self._positions.size(r) for r in runs), j, runs))
         parts.sort()
         if not parts or (len(parts[0][2]) > 1 and parts[0][0] > 2 * len(self._slot)):
-            yield from _batched(self._array("live"))  # too common to be worth narrowing
+            yield from batched(self._array("live"))  # too common to be worth narrowing
             return
         _, first, runs = parts[0]
         starts = np.concatenate([self._positions.get(r)[0] for r in runs]).astype(np.int64)
@@ -259,7 +266,7 @@ class KeywordIndex:
             batch = starts[lo : lo + size]
             lo, size = lo + size, min(size * 2, 1 << 16)
             for j, held in checks:
-                batch = batch[np.any([_member(h, batch + j) for h in held], axis=0)]
+                batch = batch[np.any([member(h, batch + j) for h in held], axis=0)]
             slots = np.searchsorted(runs_at, batch[batch >= 0], side="right") - 1
             yield from slots[np.diff(slots, prepend=last) != 0].tolist()
             last = int(slots[-1]) if len(slots) else last
@@ -270,7 +277,7 @@ class KeywordIndex:
             return [pattern[1:-1]] if pattern[1:-1] in self._positions else []
         if self._listing is None:
             names = self._positions.keys(every=True)
-            starts = _cumulative([len(n) + 1 for n in names]) + 1
+            starts = cumulative([len(n) + 1 for n in names]) + 1
             self._listing = ("\n" + "\n".join(names) + "\n", names, starts)
         text, names, starts = self._listing
         at = [m.start() + (m[0][0] == "\n") for m in re.finditer(re.escape(pattern), text)]
@@ -282,7 +289,7 @@ class KeywordIndex:
         renumber = np.full(len(self._ids), -1, dtype=np.int64)
         renumber[live] = np.arange(len(live))
         at, runs_at = np.asarray(self._offsets), np.asarray(self._runs_at, dtype=np.int64)
-        new_runs_at = _cumulative((runs_at[live + 1] - runs_at[live]).tolist())
+        new_runs_at = cumulative((runs_at[live + 1] - runs_at[live]).tolist())
 
         def positions(old: Array) -> tuple[Array, Array]:
             if len(live) == len(self._ids):
@@ -302,10 +309,10 @@ class KeywordIndex:
             "meta": np.frombuffer(meta, dtype=np.uint8), "doc": doc.astype(np.int32),
             "spans": np.asarray(self._spans, dtype=np.int64).reshape(-1, 3)[live],
             "text": np.frombuffer(text, dtype=np.uint8), "runs_at": new_runs_at,
-            "text_at": _cumulative((at[live + 1] - at[live]).tolist()),
+            "text_at": cumulative((at[live + 1] - at[live]).tolist()),
             "lengths": np.asarray(self._lengths, dtype=np.int32)[live],
-            **_pack("ids", [self._ids[i] for i in live.tolist()]),
-            **_pack("docs", [x for i in used.tolist() for x in self._docs[i]]),
+            **pack("ids", [self._ids[i] for i in live.tolist()]),
+            **pack("docs", [x for i in used.tolist() for x in self._docs[i]]),
             **self._terms.export("terms", lambda s: (renumber[s], renumber[s] >= 0)),
             **self._positions.export("positions", positions),
         }  # fmt: skip
@@ -313,19 +320,19 @@ class KeywordIndex:
     @classmethod
     def _from_arrays(cls, a: dict[str, Array]) -> KeywordIndex:
         meta = json.loads(a["meta"].tobytes())
-        _check(isinstance(meta, dict) and meta.get("format") == FORMAT, f"not format {FORMAT}")
+        check(isinstance(meta, dict) and meta.get("format") == FORMAT, f"not format {FORMAT}")
         index = cls(k1=float(meta["k1"]), b=float(meta["b"]))
-        ids, docs = _unpack(a, "ids"), _unpack(a, "docs")
+        ids, docs = unpack(a, "ids"), unpack(a, "docs")
         n, text = len(ids), a["text"]
-        _check(len(set(ids)) == n and len(docs) % 2 == 0, "duplicate ids or odd document table")
+        check(len(set(ids)) == n and len(docs) % 2 == 0, "duplicate ids or odd document table")
         for name, shape in (("doc", (n,)), ("spans", (n, 3)), ("lengths", (n,))):
-            _check(a[name].shape == shape, f"{name} has shape {a[name].shape}, not {shape}")
-        _check(_offsets_fit(a["text_at"], len(text), n), "text offsets do not fit the text")
-        _check(not n or 0 <= a["doc"].min() <= a["doc"].max() < len(docs) // 2, "bad document")
-        index._terms = _Lists.restore(a, "terms", (np.int32, np.uint16), n)
+            check(a[name].shape == shape, f"{name} has shape {a[name].shape}, not {shape}")
+        check(offsets_fit(a["text_at"], len(text), n), "text offsets do not fit the text")
+        check(not n or 0 <= a["doc"].min() <= a["doc"].max() < len(docs) // 2, "bad document")
+        index._terms = Lists.restore(a, "terms", (np.int32, np.uint16), n)
         runs = int(a["runs_at"][-1]) if len(a["runs_at"]) else 0
-        _check(_offsets_fit(a["runs_at"], runs, n), "run offsets do not fit")
-        index._positions = _Lists.restore(a, "positions", (np.uint32,), runs)
+        check(offsets_fit(a["runs_at"], runs, n), "run offsets do not fit")
+        index._positions = Lists.restore(a, "positions", (np.uint32,), runs)
         index._ids, index._slot = ids, dict(zip(ids, range(n), strict=True))
         index._docs = list(zip(docs[::2], docs[1::2], strict=True))
         index._doc, index._spans = a["doc"].tolist(), a["spans"].tolist()
@@ -335,135 +342,5 @@ class KeywordIndex:
         return index
 
 
-class _Lists:
-    """Sorted parallel int arrays per key that only grow at the end: rows of the loaded arrays
-    (CSR), rows rewritten since, and appends not merged yet (merged when the key is next read)."""
-
-    def __init__(self, dtypes: tuple[type[Any], ...]):
-        self.dtypes = dtypes
-        self.rows: dict[str, int] = {}
-        self.ptr: Array = np.zeros(1, dtype=np.int64)
-        self.base = [np.zeros(0, dtype=d) for d in dtypes]
-        self.changed: dict[str, list[Array]] = {}
-        self.pending: dict[str, list[list[int]]] = {}
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.rows or key in self.changed or key in self.pending
-
-    def append(self, key: str, *values: int) -> None:
-        columns = self.pending.setdefault(key, [[] for _ in self.dtypes])
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-
-    def stored(self, key: str) -> list[Array]:
-        """The key's arrays without its pending appends."""
-        if (found := self.changed.get(key)) is not None:
-            return found
-        row = self.rows.get(key)
-        lo, hi = (0, 0) if row is None else (int(self.ptr[row]), int(self.ptr[row + 1]))
-        return [a[lo:hi] for a in self.base]
-
-    def size(self, key: str) -> int:
-        pending = self.pending.get(key)
-        return len(self.stored(key)[0]) + (len(pending[0]) if pending else 0)
-
-    def get(self, key: str) -> list[Array]:
-        arrays, pending = self.stored(key), self.pending.pop(key, None)
-        if pending:
-            arrays = [np.concatenate([a, np.asarray(p, dtype=a.dtype)])
-                      for a, p in zip(arrays, pending, strict=True)]  # fmt: skip
-            self.changed[key] = arrays
-        return arrays
-
-    def keys(self, every: bool = False) -> list[str]:
-        """Keys with values, sorted (every=True: also keys emptied by removals)."""
-        found = set(self.rows) | set(self.changed) | set(self.pending)
-        return sorted(k for k in found if every or self.size(k))
-
-    def export(self, name: str, remap: Remap) -> dict[str, Array]:
-        keys = self.keys()
-        rows = [self.get(k) for k in keys]
-        columns = [np.concatenate([r[i] for r in rows] or [self.base[i]])
-                   for i in range(len(self.dtypes))]  # fmt: skip
-        columns[0], keep = remap(columns[0])
-        owner = np.repeat(np.arange(len(keys)), [len(r[0]) for r in rows])[keep]
-        arrays = {
-            f"{name}_{i}": c[keep].astype(d)
-            for i, (c, d) in enumerate(zip(columns, self.dtypes, strict=True))
-        }
-        arrays[f"{name}_ptr"] = _cumulative(np.bincount(owner, minlength=len(keys)).tolist())
-        return arrays | _pack(f"{name}_keys", keys)
-
-    @classmethod
-    def restore(
-        cls, a: dict[str, Array], name: str, dtypes: tuple[type[Any], ...], limit: int
-    ) -> _Lists:
-        lists = cls(dtypes)
-        keys, first = _unpack(a, f"{name}_keys"), a[f"{name}_0"]
-        _check(_offsets_fit(a[f"{name}_ptr"], len(first), len(keys)), f"{name} do not fit")
-        _check(not len(first) or int(first.max()) < limit, f"{name} point past the end")
-        lists.base = [a[f"{name}_{i}"].astype(d, copy=False) for i, d in enumerate(dtypes)]
-        _check(all(len(c) == len(first) for c in lists.base), f"{name} columns differ in length")
-        lists.rows, lists.ptr = {k: i for i, k in enumerate(keys)}, a[f"{name}_ptr"]
-        return lists
-
-
 def _indexed_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.text}"
-
-
-def _top(scores: Array, k: int) -> Array:
-    """Slots of the k highest non-zero scores, best first, equal scores by slot."""
-    touched = np.flatnonzero(scores)
-    values = scores[touched]
-    if len(touched) > k:
-        kth = np.partition(values, len(values) - k)[len(values) - k]
-        keep = values >= kth
-        touched, values = touched[keep], values[keep]
-    result: Array = touched[np.lexsort((touched, -values))[:k]]
-    return result
-
-
-def _batched(values: Array) -> Iterator[int]:
-    """values as ints, converted in growing batches so that stopping early costs little."""
-    lo, size = 0, 256
-    while lo < len(values):
-        yield from values[lo : lo + size].tolist()
-        lo, size = lo + size, min(size * 2, 1 << 16)
-
-
-def _member(ascending: Array, probes: Array) -> Array:
-    """Which probes occur in ascending."""
-    if not len(ascending):
-        return np.zeros(len(probes), dtype=bool)
-    found: Array = ascending[np.minimum(np.searchsorted(ascending, probes), len(ascending) - 1)]
-    return found == probes
-
-
-def _cumulative(sizes: list[int]) -> Array:
-    return np.concatenate([[0], np.cumsum(np.asarray(sizes, dtype=np.int64))]).astype(np.int64)
-
-
-def _pack(name: str, strings: list[str]) -> dict[str, Array]:
-    encoded = [s.encode() for s in strings]
-    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return {name: blob, f"{name}_at": _cumulative([len(e) for e in encoded])}
-
-
-def _unpack(a: dict[str, Array], name: str) -> list[str]:
-    blob, at = a[name], a[f"{name}_at"]
-    _check(_offsets_fit(at, len(blob), len(at) - 1), f"{name} offsets do not fit")
-    data, bounds = blob.tobytes(), at.tolist()
-    return [data[lo:hi].decode() for lo, hi in itertools.pairwise(bounds)]
-
-
-def _offsets_fit(at: Array, size: int, count: int) -> bool:
-    """at holds count + 1 non-decreasing offsets from 0 to size."""
-    if at.ndim != 1 or len(at) != count + 1 or count < 0:
-        return False
-    return int(at[0]) == 0 and int(at[-1]) == size and bool(np.all(np.diff(at) >= 0))
-
-
-def _check(condition: bool, reason: str) -> None:
-    if not condition:
-        raise ValueError(reason)

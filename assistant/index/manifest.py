@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.core.errors import IndexFailure
 
@@ -29,6 +30,7 @@ class FileEntry:
 class Manifest:
     fingerprint: str = ""
     files: dict[str, FileEntry] = field(default_factory=dict)
+    recipe: dict[str, Any] = field(default_factory=dict)  # what the fingerprint hashes
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -39,11 +41,15 @@ class Manifest:
             files = {name: FileEntry(**entry) for name, entry in data.get("files", {}).items()}
         except (OSError, ValueError, TypeError) as exc:
             raise IndexFailure(f"the index manifest {path} is unreadable: {exc}") from exc
-        return cls(fingerprint=data.get("fingerprint", ""), files=files)
+        return cls(data.get("fingerprint", ""), files, data.get("recipe", {}))
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        data = {"fingerprint": self.fingerprint, "files": {k: asdict(v) for k, v in self.files.items()}}
+        data = {
+            "fingerprint": self.fingerprint,
+            "recipe": self.recipe,
+            "files": {k: asdict(v) for k, v in self.files.items()},
+        }
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)

@@ -11,6 +11,7 @@ module stores vectors it is given.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,10 +107,8 @@ class ChromaStore:
 
     def drop(self) -> None:
         """Delete this store's collection (a generation that is no longer needed)."""
-        try:
+        with contextlib.suppress(Exception):  # already gone: nothing to drop
             self.client.delete_collection(self.name)
-        except Exception:  # already gone: nothing to drop
-            pass
 
     def count(self) -> int:
         return int(self.chunks._collection.count())
