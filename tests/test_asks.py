@@ -31,6 +31,7 @@ RETURN = "The Taliban fell in 2001 and returned 20 years later."
         ("In which month did the new government take office?", "month"),
         ("Who replaced Imran Khan?", "person"),
         ("Who facilitated those talks?", "agent"),
+        ("Who in the Taliban regime made that offer?", "person"),
         ("Which British official is the line named after?", "person"),
         ("What is the capital of Balochistan?", "place"),
         ("Which party does Sharif lead?", "org"),

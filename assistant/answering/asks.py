@@ -106,7 +106,8 @@ def _analyse(question: Tagged) -> Asks:
         return _what(question, wh, after[0], focus, head, dates)
     if w in {"who", "whom"}:
         verb = next((t.text.lower() for t in question.tokens[wh + 1 :] if t.tag != "RB"), "")
-        person = head in PERSON_NOUNS or verb in PERSON_VERBS
+        member = verb in {"in", "among", "within"}  # "who in the Taliban regime": one of them
+        person = head in PERSON_NOUNS or verb in PERSON_VERBS or member
         return Asks("person" if person else "agent", focus=focus, dates=dates)
     if w == "whose":  # whose strikes, whose war: a country or a force as often as a person
         return Asks("agent", dates=dates)
