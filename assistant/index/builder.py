@@ -46,6 +46,8 @@ class Stores(Protocol):
 
     def open(self, folder: Path) -> ChromaStore: ...
 
+    def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore: ...
+
     def discard(self, folder: Path) -> None: ...
 
 
@@ -190,19 +192,18 @@ def _build(
     embed: Embed,
     progress: Progress | None,
 ) -> int:
-    store = stores.open(folder)
     manifest = Manifest(fingerprint_of(recipe), {name: old[name] for name in p.keep}, recipe)
     (folder / "texts").mkdir()
     if current is not None and p.keep:
-        ids = [cid for name in p.keep for cid in old[name].chunk_ids]
-        stores.open(current).copy_to(store, ids)
+        keep = [cid for name in p.keep for cid in old[name].chunk_ids]
+        gone = [cid for name in p.remove + p.change for cid in old[name].chunk_ids]
+        store = stores.clone(current, folder, keep, gone)
         for name in p.keep:
             _link(current / "texts" / f"{old[name].sha256}.txt", folder / "texts")
         keyword = KeywordIndex.load(current / "keyword")
-        gone = [cid for name in p.remove + p.change for cid in old[name].chunk_ids]
         keyword.remove(gone)
     else:
-        keyword = KeywordIndex([])
+        store, keyword = stores.open(folder), KeywordIndex([])
     todo = [p.documents[name] for name in p.add + p.change]
     for doc in todo:
         (folder / "texts" / f"{doc.sha256}.txt").write_text(doc.text, encoding="utf-8")

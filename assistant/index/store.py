@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,10 +172,36 @@ class StoreFactory:
             self._server = make_client(None, self.url)
         return ChromaStore(self._server, self.embeddings, prefix=f"assistant-{folder.name}")
 
+    def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore:
+        """target's store holding source's chunks except `drop`; nothing is re-embedded.
+
+        Locally the Chroma folder is copied (SQLite through its backup API, so a reader holding
+        the source open cannot tear the copy), then `drop` is deleted: seconds at 100k chunks,
+        where re-adding every vector would take minutes. A server copies `keep` chunk by chunk.
+        """
+        if self.url:
+            store = self.open(target)
+            self.open(source).copy_to(store, keep)
+            return store
+        _copy_chroma(source / "chroma", target / "chroma")
+        store = self.open(target)
+        store.delete(drop)
+        return store
+
     def discard(self, folder: Path) -> None:
         """Forget a generation's data on the server; a local folder is simply deleted."""
         if self.url:
             self.open(folder).drop()
+
+
+def _copy_chroma(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("chroma.sqlite3*"))
+    database = source / "chroma.sqlite3"
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as origin,
+        contextlib.closing(sqlite3.connect(target / "chroma.sqlite3")) as copy,
+    ):
+        origin.backup(copy)
 
 
 def _meta(item: Embedded) -> dict[str, Any]:
