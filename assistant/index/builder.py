@@ -38,7 +38,10 @@ Progress = Callable[[int, int], None]
 Embed = Callable[[list[str]], np.ndarray]
 """Texts to L2-normalised vectors, one row per text."""
 
-_GROUP = 64  # chunks per embedding call: big batches for the model, still a smooth progress bar
+# Chunks per embedding call. The model sorts each call's sentences by length before batching,
+# so bigger calls pad less: 64 chunks a call ran at 39 chunks/s, 256 at 45, 1024 at 50 (the
+# model alone on the same sentences in one call: 50). The progress bar moves once per call.
+_GROUP = 1024
 
 
 class Stores(Protocol):
