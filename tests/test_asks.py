@@ -59,6 +59,7 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("What is the name of the former ISI chief?", ISI, False),  # described, never named
         ("How long is the Durand Line in kilometers?", LINE, False),
         ("How many years passed between 2001 and the Taliban's return?", RETURN, True),
+        ("For how long did Imran Khan rule?", "Imran Khan ruled for the past four years.", True),
         ("Why did the Taliban refuse?", LINE, True),  # no type asked: any sentence may do
         ("In what year did Mullah Omar die?", RETURN, False),  # a year, but not his
         ("Who currently leads the TTP?", ATTACKS, False),  # "leads" wants a person

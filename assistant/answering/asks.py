@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering.entities import Entity, Tagged
-from assistant.core.text import stem
+from assistant.core.text import has_number, stem
 
 
 def _words(text: str) -> frozenset[str]:
@@ -52,11 +52,6 @@ _TYPES = {
 }
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
-)
-_NUMBER_WORD = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
-    r"|forty|fifty|hundred|dozen|several|many)\b",
-    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b\d0s\b")
 
@@ -242,11 +237,11 @@ def _number(asks: Asks, sentence: Tagged, new: list[Entity], stems: set[str]) ->
 
 
 def _span(entity: Entity) -> bool:
-    """A stretch of time such as "20 years" counts as a number; a year or a month does not."""
+    """A stretch of time ("20 years", "four years") counts as a number; a year or month does not."""
     text = entity.text
     return (
         entity.label == "DATE"
-        and bool(re.search(r"\d", text))
+        and has_number(text)
         and not (_YEAR.search(text) or _MONTH.search(text))
     )
 
