@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from assistant.answering.extractive import (
     Thresholds,
     compose,
     decide,
+    previous_sentences,
     score_sentences,
 )
 from assistant.core.errors import EmptyQuestion, IndexFailure
@@ -102,24 +102,25 @@ class Assistant:
         with self._lock:
             if self._view is not None and self._view.folder == folder:
                 return self._view
-        if folder is None or self._stale(folder):
+        manifest = Manifest.load(folder / "manifest.json") if folder else None
+        if (
+            folder is None
+            or manifest is None
+            or manifest.fingerprint != self.settings.fingerprint()
+        ):
             self.index()
             folder = generations.live(self.settings.index)
             if folder is None:
                 raise IndexFailure(f"no index in {self.settings.index}")
-        opened = self._open(folder)
+            manifest = Manifest.load(folder / "manifest.json")
+        opened = self._open(folder, manifest)
         with self._lock:
             self._view = opened
         return opened
 
-    def _stale(self, folder: Path) -> bool:
-        manifest = Manifest.load(folder / "manifest.json")
-        return manifest.fingerprint != self.settings.fingerprint()
-
-    def _open(self, folder: Path) -> IndexView:
+    def _open(self, folder: Path, manifest: Manifest) -> IndexView:
         store = self.stores.open(folder)
         keyword = KeywordIndex.load(folder / "keyword")
-        manifest = Manifest.load(folder / "manifest.json")
         return IndexView(folder, manifest, store, keyword, HybridRetriever(store, keyword))
 
     def sources(self) -> list[SourceInfo]:
@@ -176,12 +177,13 @@ class Assistant:
         oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
         sentences = self._sentences(view, hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        asks = analyse(tag(question))
-        before = _previous(sentences)
+        tagged = tag(question)
+        asks = analyse(tagged)
+        before = previous_sentences(sentences)
 
         def accept(s: Scored) -> bool:
             key = (s.sentence.source, s.sentence.start)
-            return holds(asks, tag(question), tag(s.sentence.text), before.get(key, ""))
+            return holds(asks, tagged, tag(s.sentence.text), before.get(key, ""))
 
         return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
 
@@ -195,16 +197,6 @@ class Assistant:
                      if chunk[cid].source in files else None)
             for cid, start, end, text, vec in view.store.sentences_of(list(rank))
         ]  # fmt: skip
-
-
-def _previous(sentences: list[Sentence]) -> dict[tuple[str, int], str]:
-    """Each sentence's predecessor in the same passage text, keyed by (source, start)."""
-    ordered = sorted(sentences, key=lambda s: (s.source, s.start))
-    return {
-        (b.source, b.start): a.text
-        for a, b in pairwise(ordered)
-        if a.source == b.source and b.start - a.end < 4
-    }
 
 
 def _known(keyword: KeywordIndex, term: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -84,13 +85,20 @@ def score_sentences(
 
 
 def _neighbours(order: list[Sentence], found: list[set[str]], i: int) -> list[set[str]]:
-    near = []
-    for j in (i - 1, i + 1):
-        if not (0 <= j < len(order) and order[j].source == order[i].source):
-            continue
-        if abs(order[j].start - order[i].end) < 4 or abs(order[i].start - order[j].end) < 4:
-            near.append(found[j])
-    return near
+    before = [found[i - 1]] if i > 0 and adjacent(order[i - 1], order[i]) else []
+    after = [found[i + 1]] if i + 1 < len(order) and adjacent(order[i], order[i + 1]) else []
+    return before + after
+
+
+def adjacent(first: Sentence, second: Sentence) -> bool:
+    """Whether second follows first directly in the same source (whitespace apart)."""
+    return first.source == second.source and abs(second.start - first.end) < 4
+
+
+def previous_sentences(sentences: list[Sentence]) -> dict[tuple[str, int], str]:
+    """Each sentence's direct predecessor among `sentences`, keyed by (source, start)."""
+    ordered = sorted(sentences, key=lambda s: (s.source, s.start))
+    return {(b.source, b.start): a.text for a, b in pairwise(ordered) if adjacent(a, b)}
 
 
 @dataclass(frozen=True)

@@ -128,13 +128,6 @@ class ChromaStore:
             for doc, distance in found
         ]
 
-    def all_chunks(self) -> list[Chunk]:
-        got = self.chunks.get(include=["metadatas", "documents"])
-        return [
-            _chunk(i, m, d)
-            for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
-        ]
-
     def sentences_of(self, chunk_ids: list[str]) -> list[SentenceRow]:
         """Every sentence of the given chunks, with its stored vector."""
         if not chunk_ids:
