@@ -1,16 +1,16 @@
 """The Gradio Blocks app: chat with streamed, cited answers, an evidence panel and a Sources tab.
 
-`build_app` wires the UI to one `Assistant`; `serve` launches it (127.0.0.1 by default) and blocks.
-Public API endpoints, for `gradio_client`: `/ask` (question -> answer with citations and offsets)
-and `/sources` (the indexed sources). Every other event is private to the page.
+`build_app` lays out the page and wires its events to the `handlers.Handlers` of one `Assistant`;
+`serve` launches it (127.0.0.1 by default) and blocks. Public API endpoints, for `gradio_client`:
+`/ask` (question -> answer with citations and offsets) and `/sources` (the indexed sources).
+Every other event is private to the page.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.ingest.readers import SUFFIXES
 from assistant.web import assets, files, render
+from assistant.web.handlers import Handlers
 
 log = logging.getLogger(__name__)
 
@@ -35,235 +36,163 @@ EXAMPLES = {
         "Afghanistan?",
     ],
 }
-STREAM_STEP_SECONDS = 0.02  # pause between streamed pieces of three words
 HEADER = (
     "<h1>Ask your sources</h1><p>Every answer quotes the sources word for word. "
     "Click a numbered chip to see the quote highlighted in its paragraph.</p>"
 )
-Messages = list[dict[str, Any]]
+# Only /ask and /sources are for gradio_client; the page's own events stay off the API.
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 
 
-def _message(role: str, content: str) -> dict[str, Any]:
-    return {"role": role, "content": content}
+@dataclass
+class ChatParts:
+    """The Chat tab's components that events read or write."""
+
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    top_k: gr.Slider
+    show_hits: gr.Checkbox
+    panel: gr.HTML
+
+
+@dataclass
+class SourcesParts:
+    """The Sources tab and its components that events read or write."""
+
+    tab: gr.Tab
+    table: gr.HTML
+    uploader: gr.File
+    to_remove: gr.Dropdown
+    remove_button: gr.Button
+    rebuild_button: gr.Button
+    status: gr.Textbox
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The web chat over `assistant`; call `.launch()` on the result, or use `serve`."""
-    folder = assistant.settings.sources
-    present = set(files.listed(folder))
-    examples = [q for name, qs in EXAMPLES.items() if name in present for q in qs]
-
-    def respond(
-        question: str,
-        chat: Messages,
-        history: Messages,
-        turns: list[dict[str, str]],
-        top_k: float,
-        show_hits: bool,
-    ) -> Iterator[tuple[Any, ...]]:
-        q = (question or "").strip()
-        if not q:
-            yield gr.skip(), chat, history, turns, gr.skip()
-            return
-        chat = [*chat, _message("user", render.user_message(q))]
-        yield (
-            "",
-            [*chat, _message("assistant", render.pending_message())],
-            history,
-            turns,
-            gr.skip(),
-        )
-        try:
-            answer = assistant.answer(q, history, int(top_k))
-        except AssistantError as exc:
-            chat.append(_message("assistant", render.error_message(str(exc))))
-            yield gr.skip(), chat, history, turns, gr.skip()
-            return
-        except Exception as exc:  # a bug, not the user's doing: log it, show one line
-            log.exception("answer failed")
-            chat.append(_message("assistant", render.error_message(f"Something went wrong: {exc}")))
-            yield gr.skip(), chat, history, turns, gr.skip()
-            return
-        turn = len(turns)
-        evidence = render.evidence_turn(turn, answer, assistant.source_text)
-        turns = [*turns, {"evidence": evidence, "hits": render.hits_turn(answer.hits)}]
-        history = [*history, _message("user", q), _message("assistant", answer.text)]
-        searched = answer.query if answer.query.strip().lower() != q.lower() else ""
-        panel = render.evidence_panel(turns, show_hits)
-        for i, prefix in enumerate(render.stream_prefixes(answer.text)):
-            if i:
-                time.sleep(STREAM_STEP_SECONDS)
-            content = render.answer_message(
-                prefix, turn, len(answer.citations), answer.abstained, searched
-            )
-            yield (
-                gr.skip(),
-                [*chat, _message("assistant", content)],
-                history,
-                turns,
-                (panel if i == 0 else gr.skip()),
-            )
-
-    def reset() -> tuple[Messages, list[dict[str, str]], str]:
-        return [], [], render.evidence_panel([], False)
-
-    def pick_example(event: gr.SelectData) -> str:
-        value = event.value
-        return str(value.get("text", "")) if isinstance(value, dict) else str(value)
-
-    def sources_view() -> tuple[str, Any]:
-        listed = files.listed(folder)
-        try:
-            indexed = assistant.sources()
-        except (AssistantError, OSError, ValueError) as exc:
-            log.warning("cannot read the index manifest: %s", exc)
-            indexed = []
-        table = render.sources_table(indexed, listed, folder)
-        return table, gr.update(choices=listed, value=None)
-
-    def upload(paths: list[str] | None) -> tuple[Any, ...]:
-        try:
-            outcome = files.add(folder, [Path(p) for p in paths or []])
-        except OSError as exc:
-            return (f"Not added: {exc.strerror or exc}", *sources_view(), None)
-        lines = []
-        if outcome.added:
-            lines.append(f"Added {', '.join(outcome.added)}. Rebuild the index to answer from it.")
-        lines += [f"Not added: {reason}" for reason in outcome.rejected]
-        return ("\n".join(lines), *sources_view(), None)
-
-    def remove(name: str | None) -> tuple[Any, ...]:
-        if not name:
-            return ("Choose a source to remove.", *sources_view())
-        try:
-            removed = files.remove(folder, name)
-        except OSError as exc:
-            return (f"Not removed: {exc.strerror or exc}", *sources_view())
-        if not removed:
-            return (f"Not removed: {name} is not a source file.", *sources_view())
-        return (f"Removed {name}. Rebuild the index to drop its passages.", *sources_view())
-
-    def rebuild(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        def report(done: int, total: int) -> None:
-            progress((done, max(total, 1)), desc="Embedding passages", unit="passages")
-
-        progress(0, desc="Reading sources")
-        try:
-            line = assistant.index(progress=report).line()
-        except AssistantError as exc:
-            line = f"Index not rebuilt: {exc}"
-        return line
-
-    def ask(question: str, top_k: int = 0) -> dict[str, Any]:
-        """Answer a question: text, citations with offsets, abstained, query, retrieved passages."""
-        try:
-            answer = assistant.answer(question, None, top_k or None)
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
-        data = answer.to_dict()
-        data["hits"] = [
-            {"source": h.chunk.source, "title": h.chunk.title, "start": h.chunk.start,
-             "end": h.chunk.end, "score": h.score, "dense_rank": h.dense_rank,
-             "keyword_rank": h.keyword_rank}
-            for h in answer.hits
-        ]  # fmt: skip
-        return data
-
-    def list_sources() -> list[dict[str, Any]]:
-        """The indexed sources: file, title, number of passages, indexing time (unix seconds)."""
-        return [
-            {"source": s.source, "title": s.title, "chunks": s.chunks, "indexed_at": s.indexed_at}
-            for s in assistant.sources()
-        ]
-
+    handlers = Handlers(assistant)
     app = gr.Blocks(title="Ask your sources", analytics_enabled=False)
     with app:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
         history = gr.State([])
         turns = gr.State([])
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
-                with gr.Column(scale=7):
-                    chatbot = gr.Chatbot(
-                        show_label=False,
-                        height=560,
-                        elem_id="chat",
-                        latex_delimiters=[],
-                        allow_tags=False,
-                        feedback_options=None,
-                        buttons=[],
-                        placeholder="Ask a question about the sources.",
-                        examples=[{"text": q} for q in examples] or None,
-                    )
-                    question = gr.Textbox(
-                        show_label=False,
-                        placeholder="Ask about the sources…",
-                        max_length=2000,
-                        submit_btn=True,
-                        autofocus=True,
-                        elem_id="question",
-                    )
-                    with gr.Accordion("Settings", open=False, elem_id="settings"):
-                        top_k = gr.Slider(
-                            1,
-                            12,
-                            value=assistant.settings.top_k,
-                            step=1,
-                            label="Passages to retrieve",
-                        )
-                        show_hits = gr.Checkbox(False, label="Show retrieved passages with scores")
-                with gr.Column(scale=5):
-                    panel = gr.HTML(render.evidence_panel([], False), elem_id="evidence-panel")
-            with gr.Tab("Sources", id="sources") as sources_tab:
-                table = gr.HTML(elem_id="sources-table")
-                with gr.Row(equal_height=True):
-                    uploader = gr.File(
-                        label=f"Add sources ({', '.join(SUFFIXES)}, at most "
-                        f"{files.MAX_UPLOAD_BYTES // 2**20} MB each)",
-                        file_count="multiple",
-                        file_types=list(SUFFIXES),
-                        height=150,
-                        scale=3,
-                        elem_id="upload",
-                    )
-                    with gr.Column(scale=2):
-                        to_remove = gr.Dropdown(
-                            label="Remove a source", choices=[], elem_id="remove"
-                        )
-                        remove_button = gr.Button("Remove source", variant="secondary")
-                with gr.Row(equal_height=True):
-                    rebuild_button = gr.Button(
-                        "Rebuild index",
-                        variant="primary",
-                        scale=0,
-                        min_width=180,
-                        elem_id="rebuild",
-                    )
-                    status = gr.Textbox(
-                        show_label=False, interactive=False, container=False, scale=1, max_lines=4,
-                        placeholder="Rebuild the index after adding or removing sources.",
-                        elem_id="status",
-                    )  # fmt: skip
-
-        private: dict[str, Any] = {"api_visibility": "private"}
-        chat_in = [question, chatbot, history, turns, top_k, show_hits]
-        chat_out = [question, chatbot, history, turns, panel]
-        question.submit(respond, chat_in, chat_out, **private)
-        chatbot.example_select(pick_example, None, question, **private).then(
-            respond, chat_in, chat_out, **private
-        )
-        chatbot.clear(reset, None, [history, turns, panel], **private)
-        show_hits.change(render.evidence_panel, [turns, show_hits], panel, **private)
-        app.load(sources_view, None, [table, to_remove], **private)
-        sources_tab.select(sources_view, None, [table, to_remove], **private)
-        uploader.upload(upload, uploader, [status, table, to_remove, uploader], **private)
-        remove_button.click(remove, to_remove, [status, table, to_remove], **private)
-        rebuild_button.click(rebuild, None, status, **private).then(
-            sources_view, None, [table, to_remove], show_progress="hidden", **private
-        )
-        api(ask, api_name="ask")
-        api(list_sources, api_name="sources")
+            chat = _chat_tab(assistant.settings.top_k, _examples(handlers.folder))
+            sources = _sources_tab()
+        _wire_chat(handlers, chat, history, turns)
+        _wire_sources(app, handlers, sources)
+        api(handlers.ask, api_name="ask")
+        api(handlers.list_sources, api_name="sources")
     return app
+
+
+def _examples(folder: Path) -> list[str]:
+    """The example questions whose source is in the folder; the others could not be answered."""
+    present = set(files.listed(folder))
+    return [q for name, qs in EXAMPLES.items() if name in present for q in qs]
+
+
+def _chat_tab(top_k: int, examples: list[str]) -> ChatParts:
+    """The Chat tab: the conversation on the left, the evidence panel on the right."""
+    with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+        with gr.Column(scale=7):
+            chatbot, question = _conversation(examples)
+            slider, show_hits = _settings(top_k)
+        with gr.Column(scale=5):
+            panel = gr.HTML(render.evidence_panel([], False), elem_id="evidence-panel")
+    return ChatParts(chatbot, question, slider, show_hits, panel)
+
+
+def _conversation(examples: list[str]) -> tuple[gr.Chatbot, gr.Textbox]:
+    """The chat history and the question box under it."""
+    chatbot = gr.Chatbot(
+        show_label=False,
+        height=560,
+        elem_id="chat",
+        latex_delimiters=[],
+        allow_tags=False,
+        feedback_options=None,
+        buttons=[],
+        placeholder="Ask a question about the sources.",
+        examples=[{"text": q} for q in examples] or None,
+    )
+    question = gr.Textbox(
+        show_label=False,
+        placeholder="Ask about the sources…",
+        max_length=2000,
+        submit_btn=True,
+        autofocus=True,
+        elem_id="question",
+    )
+    return chatbot, question
+
+
+def _settings(top_k: int) -> tuple[gr.Slider, gr.Checkbox]:
+    """The folded Settings: passages to retrieve, and whether to show them with their scores."""
+    with gr.Accordion("Settings", open=False, elem_id="settings"):
+        slider = gr.Slider(1, 12, value=top_k, step=1, label="Passages to retrieve")
+        show_hits = gr.Checkbox(False, label="Show retrieved passages with scores")
+    return slider, show_hits
+
+
+def _sources_tab() -> SourcesParts:
+    """The Sources tab: the table, add and remove, and the rebuild button with its status line."""
+    with gr.Tab("Sources", id="sources") as tab:
+        table = gr.HTML(elem_id="sources-table")
+        with gr.Row(equal_height=True):
+            uploader = gr.File(
+                label=f"Add sources ({', '.join(SUFFIXES)}, at most "
+                f"{files.MAX_UPLOAD_BYTES // 2**20} MB each)",
+                file_count="multiple",
+                file_types=list(SUFFIXES),
+                height=150,
+                scale=3,
+                elem_id="upload",
+            )
+            with gr.Column(scale=2):
+                to_remove = gr.Dropdown(label="Remove a source", choices=[], elem_id="remove")
+                remove_button = gr.Button("Remove source", variant="secondary")
+        rebuild_button, status = _rebuild_row()
+    return SourcesParts(tab, table, uploader, to_remove, remove_button, rebuild_button, status)
+
+
+def _rebuild_row() -> tuple[gr.Button, gr.Textbox]:
+    with gr.Row(equal_height=True):
+        button = gr.Button(
+            "Rebuild index", variant="primary", scale=0, min_width=180, elem_id="rebuild"
+        )
+        status = gr.Textbox(
+            show_label=False, interactive=False, container=False, scale=1, max_lines=4,
+            placeholder="Rebuild the index after adding or removing sources.",
+            elem_id="status",
+        )  # fmt: skip
+    return button, status
+
+
+def _wire_chat(h: Handlers, chat: ChatParts, history: gr.State, turns: gr.State) -> None:
+    """Asking, by typing or by picking an example; clearing; showing the retrieved passages."""
+    chat_in = [chat.question, chat.chatbot, history, turns, chat.top_k, chat.show_hits]
+    chat_out = [chat.question, chat.chatbot, history, turns, chat.panel]
+    chat.question.submit(h.respond, chat_in, chat_out, **PRIVATE)
+    chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE).then(
+        h.respond, chat_in, chat_out, **PRIVATE
+    )
+    chat.chatbot.clear(h.reset, None, [history, turns, chat.panel], **PRIVATE)
+    chat.show_hits.change(render.evidence_panel, [turns, chat.show_hits], chat.panel, **PRIVATE)
+
+
+def _wire_sources(app: gr.Blocks, h: Handlers, src: SourcesParts) -> None:
+    """Adding, removing and re-indexing sources, and keeping the table current."""
+    view = [src.table, src.to_remove]
+    # The folder can change outside the page, so the table is re-read whenever it is shown.
+    app.load(h.sources_view, None, view, **PRIVATE)
+    src.tab.select(h.sources_view, None, view, **PRIVATE)
+    src.uploader.upload(h.upload, src.uploader, [src.status, *view, src.uploader], **PRIVATE)
+    src.remove_button.click(h.remove, src.to_remove, [src.status, *view], **PRIVATE)
+    # The status box already showed the rebuild's progress; the refresh after it stays quiet.
+    src.rebuild_button.click(h.rebuild, None, src.status, **PRIVATE).then(
+        h.sources_view, None, view, show_progress="hidden", **PRIVATE
+    )
 
 
 def warm_up(assistant: Assistant) -> None:
