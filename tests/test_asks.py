@@ -36,6 +36,9 @@ RETURN = "The Taliban fell in 2001 and returned 20 years later."
         ("What is the capital of Balochistan?", "place"),
         ("Which party does Sharif lead?", "org"),
         ("What is the name of the former ISI chief?", "name"),
+        ("What is the title of the report?", "name"),
+        ("What is Pakistan's GDP?", "number"),  # GDP is tagged as a proper noun
+        ("On what date did the talks begin?", "day"),
         ("Why did the talks fail?", ""),
     ],
 )
@@ -63,6 +66,10 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("Why did the Taliban refuse?", LINE, True),  # no type asked: any sentence may do
         ("In what year did Mullah Omar die?", RETURN, False),  # a year, but not his
         ("Who currently leads the TTP?", ATTACKS, False),  # "leads" wants a person
+        ("What is Pakistan's GDP?", "Pakistan's economy has long been weak.", False),
+        ("On what date did the Taliban take Kabul?", "They took Kabul on August 15, 2021.", True),
+        ("On what date did the Taliban take Kabul?", "They took Kabul last summer.", False),
+        ("When did the Taliban take Kabul?", "They took Kabul last summer.", True),
     ],
 )
 def test_holds(question: str, sentence: str, ok: bool) -> None:

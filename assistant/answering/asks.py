@@ -40,6 +40,8 @@ PERSON_VERBS = _words(
     "wrote leads led heads headed founded commands commanded chairs replaced succeeded "
     "governs ruled rules"
 )
+NOUNS = PERSON_NOUNS | PLACE_NOUNS | ORG_NOUNS | QUANTITY_NOUNS
+NAME_NOUNS = _words("name title")  # "the title of the report" asks for a name as "name of" does
 GENERIC = _words("current former new old recent present main top senior exact actual first last")
 _NUMERIC = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
@@ -53,12 +55,13 @@ _TYPES = {
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b\d0s\b")
 
 
 @dataclass(frozen=True)
 class Asks:
-    kind: str = ""  # person, agent, number, date, year, month, place, org, name; "" for anything
+    kind: str = ""  # person, agent, number, date, day, year, month, place, org, name; "" for any
     counted: str = ""  # stem of the noun a "how many" question counts
     focus: tuple[str, ...] = ()  # stems of the role noun phrase the answer sentence must hold
     near: str = ""  # "name of the X": stem of X; the named entity must stand beside it
@@ -85,7 +88,7 @@ def _analyse(question: Tagged) -> Asks:
         return Asks(dates=dates)
     w, after = words[wh], [*words[wh + 1 : wh + 3], "", ""]
     focus, head = _role(question, wh)
-    if head not in PERSON_NOUNS | PLACE_NOUNS | ORG_NOUNS | QUANTITY_NOUNS:
+    if head not in NOUNS:
         focus = ()  # "who is X's father?" may be answered by "... Y's son": only roles must match
     if w == "how" and after[0] in {"many", "much"}:
         counted = _counted(question, wh + 2) if after[0] == "many" else ""
@@ -122,8 +125,8 @@ def _what(
     if noun == "month":
         return Asks("month")
     if noun in {"date", "day"}:
-        return Asks("date")
-    if noun == "name":
+        return Asks("day")
+    if noun in NAME_NOUNS:
         target = _np(question, _after_of(question, wh))
         return Asks("name", focus=target[0], near=target[1], dates=dates)
     if noun in QUANTITY_NOUNS:
@@ -151,6 +154,8 @@ def _np(question: Tagged, start: int) -> tuple[tuple[str, ...], str]:
     for token in question.tokens[start:]:
         if token.tag == "POS":
             words = []  # "the Taliban's foreign minister": the phrase restarts after 's
+        elif token.tag in {"NNP", "NNPS"} and token.text.lower() in NOUNS:
+            words.append((token.text.lower(), "NN"))  # "GDP" is tagged as a name
         elif token.tag.startswith(("NN", "JJ")) or token.tag == "DT":
             words.append((token.text.lower(), token.tag))
         else:
@@ -204,12 +209,14 @@ def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> b
     new = [e for e in sentence.entities if not _within(e, sentence, asked)]
     if asks.kind == "number":
         return _number(asks, sentence, new, stems)
-    if asks.kind in {"date", "year", "month"}:
+    if asks.kind in {"date", "day", "year", "month"}:
         dates = [e.text for e in new if e.label == "DATE"]
         if asks.kind == "year":
             return any(_YEAR.search(d) for d in dates)
         if asks.kind == "month":
             return any(_MONTH.search(d) for d in dates)
+        if asks.kind == "day":  # "on what date": a calendar date, not "for decades"
+            return any(_MONTH.search(d) or _WEEKDAY.search(d) or has_number(d) for d in dates)
         return bool(dates)
     if asks.kind in _TYPES:
         found = [e for e in new if e.label in _TYPES[asks.kind]]
