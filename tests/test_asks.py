@@ -69,6 +69,8 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("What is Pakistan's GDP?", "Pakistan's economy has long been weak.", False),
         ("On what date did the Taliban take Kabul?", "They took Kabul on August 15, 2021.", True),
         ("On what date did the Taliban take Kabul?", "They took Kabul last summer.", False),
+        ("On what date was the group founded?", "It was founded in the 1990s.", False),
+        ("On what date was the group founded?", "It was founded on 15/08/1994.", True),
         ("When did the Taliban take Kabul?", "They took Kabul last summer.", True),
     ],
 )

@@ -56,6 +56,7 @@ _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b\d0s\b")
 
 
@@ -215,8 +216,10 @@ def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> b
             return any(_YEAR.search(d) for d in dates)
         if asks.kind == "month":
             return any(_MONTH.search(d) for d in dates)
-        if asks.kind == "day":  # "on what date": a calendar date, not "for decades"
-            return any(_MONTH.search(d) or _WEEKDAY.search(d) or has_number(d) for d in dates)
+        if asks.kind == "day":  # "on what date": a calendar date, not "the 1990s"
+            return any(
+                _MONTH.search(d) or _WEEKDAY.search(d) or _NUMERIC_DATE.search(d) for d in dates
+            )
         return bool(dates)
     if asks.kind in _TYPES:
         found = [e for e in new if e.label in _TYPES[asks.kind]]
