@@ -7,6 +7,9 @@ evidence (verbatim quotes locating the answer). Metrics:
 - accuracy: answerable questions answered with a gold string in the text, unanswerable abstained
 - citation validity: share of citations whose offsets reproduce the excerpt from the file on disk
 - cited gold: share of answerable questions whose cited excerpts contain a gold string
+- best quote gold: the same for the answer's highest-scored quote alone; quoting more sentences
+  raises accuracy and cited gold but not this, so it shows what the extra quotes buy
+- quotes per answer: mean number of citations in the answers that do not abstain
 - abstained (unanswerable) and false abstentions (answerable)
 - hit@1, hit@4, MRR@10: rank of the first passage that overlaps an evidence quote and holds a gold
   string; computed for the product's retrieval query and for the textbook recipe on the raw question
@@ -54,6 +57,11 @@ class Outcome:
     def cited_gold(self) -> bool:
         return any(_has_gold(c.excerpt, self.item) for c in self.answer.citations)
 
+    @property
+    def best_quote_gold(self) -> bool:
+        best = max(self.answer.citations, key=lambda c: c.score, default=None)
+        return best is not None and _has_gold(best.excerpt, self.item)
+
 
 def evaluate(assistant: Assistant, items: list[dict[str, Any]], depth: int = 10) -> list[Outcome]:
     sources = assistant.settings.sources
@@ -90,6 +98,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
     citations = [v for o in outcomes for v in o.citations_valid]
+    quoted = [o.answer.citations for o in outcomes if not o.answer.abstained]
 
     def share(items: list[Outcome], test: Callable[[Outcome], bool]) -> float:
         return sum(map(test, items)) / len(items) if items else 0.0
@@ -109,6 +118,8 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
             "accuracy": share(outcomes, lambda o: o.correct),
             "citation_validity": (sum(citations) / len(citations)) if citations else 1.0,
             "cited_gold": share(answerable, lambda o: o.cited_gold),
+            "best_quote_gold": share(answerable, lambda o: o.best_quote_gold),
+            "quotes_per_answer": (sum(map(len, quoted)) / len(quoted)) if quoted else 0.0,
             "abstained_unanswerable": share(unanswerable, lambda o: o.answer.abstained),
             "false_abstentions": share(answerable, lambda o: o.answer.abstained),
             **retrieval(lambda o: o.rank),
