@@ -116,8 +116,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web import serve
+    from assistant.web import check_port, serve
 
+    check_port(args.host, args.port)
     assistant = _assistant(args)
     print(assistant.index().line())
     serve(assistant, host=args.host, port=args.port)

@@ -7,6 +7,7 @@ answers' citations are checked against the source files by their offsets.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,3 +117,52 @@ def test_source_text_never_becomes_markup() -> None:
     message = render.answer_message(f"“{payload}” [1]", 0, 1, False, "")
     assert message.count("<a ") == 1  # only the real marker became a chip
     assert "<script" not in message and "<img" not in message
+
+
+def test_a_chat_turn_sends_only_itself(server: Server) -> None:
+    """The page's chat event, driven over HTTP as the browser drives it, for 50 turns: the 50th
+    turn moves no more bytes than the 1st, apart from the digits of its counters and timings."""
+    from benchmarks.pageclient import Call, PageSession, open_page
+
+    question = "How many people were killed in the attack on the army school in Peshawar?"
+
+    async def conversation() -> list[Call]:
+        client, events = await open_page(server.url)
+        session = PageSession(client, events)
+        calls = [await session.ask(question) for _ in range(50)]
+        await client.aclose()
+        return calls
+
+    calls = asyncio.run(conversation())
+    assert all(c.ok for c in calls), [c.error for c in calls if not c.ok]
+    turns = [v["turn"] for c in calls for v in c.outputs if isinstance(v, dict) and "turn" in v]
+    assert turns == list(range(50))  # one conversation, kept on the server
+    first, last = calls[0], calls[-1]
+    print(f"bytes received: 1st turn {first.received}, 50th {last.received}")
+    assert last.sent <= first.sent
+    # "turn": 49 against 0 and the chips' "ev-49-1" in each streamed piece, durations' digits
+    assert last.received <= first.received * 1.01
+
+
+def test_a_busy_port_is_one_line_naming_the_way_out(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        folder = tmp_path / "sources"
+        shutil.copytree(SOURCES, folder)
+        run = subprocess.run(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port),
+             "--sources", str(folder), "--index", str(tmp_path / "index")],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"error: port {port} is in use: choose another with --port N (make chat PORT=N)"
+    ]
+    assert "Web chat on" not in run.stdout
+    assert not (tmp_path / "index").exists()  # it stopped before any set-up

@@ -18,6 +18,7 @@ from assistant.core.errors import ModelNotFound
 
 _NLP: list[Any] = []
 _LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ def _pipeline() -> Any:
 
 @lru_cache(maxsize=4096)
 def tag(text: str) -> Tagged:
-    doc = _pipeline()(text)
+    nlp = _pipeline()
+    with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not shared-safe
+        doc = nlp(text)
     return Tagged(
         tuple(Token(t.text, t.tag_) for t in doc),
         tuple(Entity(e.text, e.label_, e.start, e.end - 1) for e in doc.ents),

@@ -27,3 +27,7 @@ class IndexBusy(IndexFailure):
 
 class BadSource(AssistantError):
     """A source file cannot be read or holds no text; the message starts with its path."""
+
+
+class PortBusy(AssistantError):
+    """The web chat's port is taken by another program."""

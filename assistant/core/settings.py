@@ -51,6 +51,9 @@ class Settings:
     """Torch threads at query time; 1 beats 2 on a busy 2-core machine by 10x at p95."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
+    web_workers: int = 8 * (os.cpu_count() or 1)
+    """Questions the web chat answers at once. An answer is ~20 ms of CPU but its stream stays
+    open for ~0.2 s, so several per core keep the cores busy (benchmarks/load.py; docs/load.md)."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -8,6 +8,6 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-from assistant.web.app import build_app, serve
+from assistant.web.app import build_app, check_port, serve
 
-__all__ = ["build_app", "serve"]
+__all__ = ["build_app", "check_port", "serve"]

@@ -9,6 +9,7 @@ Every other event is private to the page.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,10 @@ import gradio as gr
 from gradio.events import api
 
 from assistant.api import Assistant
-from assistant.core.errors import AssistantError
+from assistant.core.errors import AssistantError, PortBusy
 from assistant.ingest.readers import SUFFIXES
 from assistant.web import assets, files, render
-from assistant.web.handlers import Handlers
+from assistant.web.handlers import Conversation, Handlers
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class ChatParts:
     top_k: gr.Slider
     show_hits: gr.Checkbox
     panel: gr.HTML
+    latest: gr.JSON
 
 
 @dataclass
@@ -68,20 +70,22 @@ class SourcesParts:
     status: gr.Textbox
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The web chat over `assistant`; call `.launch()` on the result, or use `serve`."""
+def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
+    """The web chat over `assistant`; call `.queue().launch()` on the result, or use `serve`.
+
+    `workers` questions are answered at once (0: the `web_workers` setting)."""
     handlers = Handlers(assistant)
+    workers = workers or assistant.settings.web_workers
     app = gr.Blocks(title="Ask your sources", analytics_enabled=False)
     with app:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
-        history = gr.State([])
-        turns = gr.State([])
+        conv = gr.State(Conversation())
         with gr.Tabs():
             chat = _chat_tab(assistant.settings.top_k, _examples(handlers.folder))
             sources = _sources_tab()
-        _wire_chat(handlers, chat, history, turns)
+        _wire_chat(handlers, chat, conv, workers)
         _wire_sources(app, handlers, sources)
-        api(handlers.ask, api_name="ask")
+        api(handlers.ask, api_name="ask", concurrency_limit=workers)
         api(handlers.list_sources, api_name="sources")
     return app
 
@@ -99,8 +103,10 @@ def _chat_tab(top_k: int, examples: list[str]) -> ChatParts:
             chatbot, question = _conversation(examples)
             slider, show_hits = _settings(top_k)
         with gr.Column(scale=5):
-            panel = gr.HTML(render.evidence_panel([], False), elem_id="evidence-panel")
-    return ChatParts(chatbot, question, slider, show_hits, panel)
+            panel = gr.HTML(render.evidence_panel(None, False), elem_id="evidence-panel")
+            # The newest turn's messages: the server sends only these, the page adds them.
+            latest = gr.JSON(None, visible="hidden", elem_id="latest-turn")
+    return ChatParts(chatbot, question, slider, show_hits, panel, latest)
 
 
 def _conversation(examples: list[str]) -> tuple[gr.Chatbot, gr.Textbox]:
@@ -169,16 +175,19 @@ def _rebuild_row() -> tuple[gr.Button, gr.Textbox]:
     return button, status
 
 
-def _wire_chat(h: Handlers, chat: ChatParts, history: gr.State, turns: gr.State) -> None:
+def _wire_chat(h: Handlers, chat: ChatParts, conv: gr.State, workers: int) -> None:
     """Asking, by typing or by picking an example; clearing; showing the retrieved passages."""
-    chat_in = [chat.question, chat.chatbot, history, turns, chat.top_k, chat.show_hits]
-    chat_out = [chat.question, chat.chatbot, history, turns, chat.panel]
-    chat.question.submit(h.respond, chat_in, chat_out, **PRIVATE)
+    chat_in = [chat.question, conv, chat.top_k, chat.show_hits]
+    chat_out = [chat.question, chat.latest, conv, chat.panel]
+    ask = {"concurrency_limit": workers, **PRIVATE}
+    chat.question.submit(h.respond, chat_in, chat_out, **ask)
     chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE).then(
-        h.respond, chat_in, chat_out, **PRIVATE
+        h.respond, chat_in, chat_out, **ask
     )
-    chat.chatbot.clear(h.reset, None, [history, turns, chat.panel], **PRIVATE)
-    chat.show_hits.change(render.evidence_panel, [turns, chat.show_hits], chat.panel, **PRIVATE)
+    # Runs in the browser only: puts the newest turn's messages into the chat.
+    chat.latest.change(None, [chat.chatbot, chat.latest], chat.chatbot, js=assets.MERGE_TURN)
+    chat.chatbot.clear(h.reset, None, [conv, chat.panel], **PRIVATE)
+    chat.show_hits.change(h.panel, [conv, chat.show_hits], chat.panel, **PRIVATE)
 
 
 def _wire_sources(app: gr.Blocks, h: Handlers, src: SourcesParts) -> None:
@@ -204,14 +213,35 @@ def warm_up(assistant: Assistant) -> None:
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Start the web chat on host:port and block until interrupted."""
+    """Start the web chat on host:port and block until interrupted; a busy port is a PortBusy."""
+    check_port(host, port)
     app = build_app(assistant)
     threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
+    try:
+        app.queue().launch(
+            server_name=host,
+            server_port=port,
+            max_file_size=files.MAX_UPLOAD_BYTES,
+            quiet=True,
+            footer_links=["api", "settings"],
+            prevent_thread_lock=True,
+            max_threads=max(40, 2 * assistant.settings.web_workers),
+        )
+    except OSError as exc:  # the port was taken between the check and the launch
+        raise PortBusy(_busy(port)) from exc
     print(f"Web chat on http://{host}:{port} (Ctrl+C to stop)", flush=True)
-    app.queue().launch(
-        server_name=host,
-        server_port=port,
-        max_file_size=files.MAX_UPLOAD_BYTES,
-        quiet=True,
-        footer_links=["api", "settings"],
-    )
+    app.block_thread()
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortBusy unless host:port can be bound now, before minutes of set-up are spent."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise PortBusy(_busy(port)) from exc
+
+
+def _busy(port: int) -> str:
+    return f"port {port} is in use: choose another with --port N (make chat PORT=N)"

@@ -1,8 +1,9 @@
 """Style and the one script of the web chat, injected into the page head by `app.build_app`.
 
-The script only wires citation chips to the evidence panel: a click on chip n of an answer shows
-that answer's evidence and selects card n, without a server round trip. It reads no page text and
-inserts none.
+The script wires citation chips to the evidence panel: a click on chip n of an answer shows that
+answer's evidence and selects card n, without a server round trip. The server sends only the newest
+answer's evidence, so the script keeps each answer's evidence as the panel first showed it and puts
+it back when an earlier chip is clicked. It inserts no markup but the panel's own.
 """
 
 CSS = """
@@ -86,12 +87,34 @@ a.cite-chip:hover, a.cite-chip.active { background: var(--color-accent); color: 
 """
 
 JS = """
+// Earlier answers' evidence stays here: the server sends only the newest answer's (render.py).
+const evidenceArchive = new Map();
+new MutationObserver(() => {
+  document.querySelectorAll("#evidence-panel section.ev-turn:not(.ev-restored)").forEach((s) => {
+    if (!evidenceArchive.has(s.id)) evidenceArchive.set(s.id, s.outerHTML);
+  });
+}).observe(document.documentElement, { subtree: true, childList: true });
+
+function restoreTurn(turnId) {
+  const panel = document.querySelector("#evidence-panel .evidence");
+  const html = evidenceArchive.get(turnId);
+  if (!panel || !html) return;
+  panel.querySelectorAll(".ev-turn.ev-restored").forEach((t) => t.remove());
+  panel.insertAdjacentHTML("beforeend", html);  // the server's own escaped markup, kept as sent
+  const restored = panel.lastElementChild;
+  restored.classList.add("ev-restored");
+  restored.querySelectorAll(".ev-card.selected").forEach((c) => c.classList.remove("selected"));
+}
+
 document.addEventListener("click", (event) => {
   const chip = event.target instanceof Element ? event.target.closest("a.cite-chip") : null;
   if (!chip) return;
   event.preventDefault();
   event.stopPropagation();
-  const card = document.getElementById((chip.getAttribute("href") || "").slice(1));
+  const id = (chip.getAttribute("href") || "").slice(1);
+  // The chat's sanitiser drops data- attributes, so the turn comes from the link: ev-<turn>-<n>.
+  if (!document.getElementById(id)) restoreTurn(id.replace(/-\\d+$/, ""));
+  const card = document.getElementById(id);
   if (!card) return;
   const turn = card.closest(".ev-turn");
   document.querySelectorAll(".ev-turn").forEach((t) => t.classList.toggle("ev-hidden", t !== turn));
@@ -101,6 +124,16 @@ document.addEventListener("click", (event) => {
   chip.classList.add("active");
   card.scrollIntoView({ block: "nearest", behavior: "smooth" });
 }, true);
+"""
+
+# The chat's one browser-side event: the newest turn replaces its own two messages or follows
+# the earlier ones, so a turn never re-sends the conversation (handlers._turn).
+MERGE_TURN = """
+(chat, latest) => {
+  if (!latest || !Array.isArray(latest.messages)) return [chat];
+  // One output, returned in a list: a bare array would be read as one value per output.
+  return [(chat || []).slice(0, 2 * latest.turn).concat(latest.messages)];
+}
 """
 
 HEAD = f"<style>{CSS}</style><script>{JS}</script>"

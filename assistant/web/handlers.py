@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,35 @@ from assistant.web import files, render
 
 log = logging.getLogger(__name__)
 
-STREAM_STEP_SECONDS = 0.02  # pause between streamed pieces of three words
+STREAM_STEP_SECONDS = 0.02  # pause between streamed pieces of an answer
+HISTORY_MESSAGES = 12  # earlier messages kept for follow-ups; the rewrite reads only recent ones
 Messages = list[dict[str, Any]]
-Turns = list[dict[str, str]]
 
 
 def _message(role: str, content: str) -> dict[str, Any]:
     return {"role": role, "content": content}
+
+
+def _shown(role: str, html: str) -> dict[str, Any]:
+    """A chat message in the form the page's Chatbot holds, so the browser can append it as is."""
+    return {"role": role, "metadata": None, "content": [{"type": "text", "text": html}],
+            "options": None}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One browser session's chat as the server keeps it (in a gr.State, never sent to the page):
+    the plain-text history follow-ups need, how many turns were shown, the latest evidence."""
+
+    history: tuple[dict[str, str], ...] = ()
+    turns: int = 0
+    latest: render.Turn | None = None
+
+
+def _turn(number: int, question: str, reply: str) -> dict[str, Any]:
+    """What one chat turn sends to the page: its number and its two messages (see assets.JS)."""
+    asked = _shown("user", render.user_message(question))
+    return {"turn": number, "messages": [asked, _shown("assistant", reply)]}
 
 
 class Handlers:
@@ -39,28 +62,24 @@ class Handlers:
         self.folder = assistant.settings.sources
 
     def respond(
-        self,
-        question: str,
-        chat: Messages,
-        history: Messages,
-        turns: Turns,
-        top_k: float,
-        show_hits: bool,
+        self, question: str, conv: Conversation, top_k: float, show_hits: bool
     ) -> Iterator[tuple[Any, ...]]:
-        """Chat turn: show the question at once with a pending reply, then stream the answer."""
+        """Chat turn: show the question at once with a pending reply, then stream the answer.
+
+        Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
+        Only this turn travels to the page; the page keeps the earlier ones."""
         q = (question or "").strip()
         if not q:
-            yield gr.skip(), chat, history, turns, gr.skip()
+            yield gr.skip(), gr.skip(), conv, gr.skip()
             return
-        chat = [*chat, _message("user", render.user_message(q))]
-        pending = _message("assistant", render.pending_message())
-        yield "", [*chat, pending], history, turns, gr.skip()
-        answer = self._answer(q, history, int(top_k))
+        n = conv.turns
+        yield "", _turn(n, q, render.pending_message()), conv, gr.skip()
+        answer = self._answer(q, list(conv.history), int(top_k))
         if isinstance(answer, str):
-            chat.append(_message("assistant", render.error_message(answer)))
-            yield gr.skip(), chat, history, turns, gr.skip()
+            conv = replace(conv, turns=n + 1)
+            yield gr.skip(), _turn(n, q, render.error_message(answer)), conv, gr.skip()
             return
-        yield from self._stream(q, answer, chat, history, turns, show_hits)
+        yield from self._stream(q, answer, conv, show_hits)
 
     def _answer(self, q: str, history: Messages, top_k: int) -> Answer | str:
         """The answer, or the one line to show in its place when answering fails."""
@@ -73,33 +92,31 @@ class Handlers:
             return f"Something went wrong: {exc}"
 
     def _stream(
-        self,
-        q: str,
-        answer: Answer,
-        chat: Messages,
-        history: Messages,
-        turns: Turns,
-        show_hits: bool,
+        self, q: str, answer: Answer, conv: Conversation, show_hits: bool
     ) -> Iterator[tuple[Any, ...]]:
-        turn = len(turns)
-        evidence = render.evidence_turn(turn, answer, self.assistant.source_text)
-        turns = [*turns, {"evidence": evidence, "hits": render.hits_turn(answer.hits)}]
-        history = [*history, _message("user", q), _message("assistant", answer.text)]
+        n = conv.turns
+        evidence = render.evidence_turn(n, answer, self.assistant.source_text)
+        latest = render.Turn(n, evidence, render.hits_turn(answer.hits))
+        history = (*conv.history, _message("user", q), _message("assistant", answer.text))
+        conv = Conversation(history[-HISTORY_MESSAGES:], n + 1, latest)
         searched = answer.query if answer.query.strip().lower() != q.lower() else ""
-        panel = render.evidence_panel(turns, show_hits)
+        panel = render.evidence_panel(latest, show_hits)
         for i, prefix in enumerate(render.stream_prefixes(answer.text)):
             if i:
                 time.sleep(STREAM_STEP_SECONDS)
             content = render.answer_message(
-                prefix, turn, len(answer.citations), answer.abstained, searched
+                prefix, n, len(answer.citations), answer.abstained, searched
             )
             # The evidence is final before the text streams, so only the first piece carries it.
-            update = panel if i == 0 else gr.skip()
-            yield gr.skip(), [*chat, _message("assistant", content)], history, turns, update
+            yield gr.skip(), _turn(n, q, content), conv, panel if i == 0 else gr.skip()
 
     @staticmethod
-    def reset() -> tuple[Messages, Turns, str]:
-        return [], [], render.evidence_panel([], False)
+    def reset() -> tuple[Conversation, str]:
+        return Conversation(), render.evidence_panel(None, False)
+
+    @staticmethod
+    def panel(conv: Conversation, show_hits: bool) -> str:
+        return render.evidence_panel(conv.latest, show_hits)
 
     @staticmethod
     def pick_example(event: gr.SelectData) -> str:

@@ -61,16 +61,17 @@ def answer_message(text: str, turn: int, citations: int, abstained: bool, search
 
 
 def _chip(turn: int, n: int) -> str:
-    return (
-        f'<a class="cite-chip" href="#ev-{turn}-{n}" data-turn="{turn}" data-n="{n}" '
-        f'title="Show quote {n} in its source">{n}</a>'
-    )
+    link = f'href="#ev-{turn}-{n}" title="Show quote {n} in its source"'
+    return f'<a class="cite-chip" {link}>{n}</a>'
 
 
-def stream_prefixes(text: str, words_per_step: int = 3) -> list[str]:
-    """Growing prefixes of text, cut at word ends, ending with the whole text."""
+def stream_prefixes(text: str, steps: int = 8) -> list[str]:
+    """At most `steps` growing prefixes of text, cut at word ends, ending with the whole text.
+
+    The answer is complete before it streams, so more pieces would only add messages per answer."""
     ends = [m.end() for m in re.finditer(r"\S+", text)]
-    cuts = ends[words_per_step - 1 :: words_per_step]
+    per_step = max(3, -(-len(ends) // max(1, steps)))
+    cuts = ends[per_step - 1 :: per_step]
     return [text[:end] for end in cuts if end < len(text)] + [text]
 
 
@@ -144,29 +145,27 @@ def hits_turn(hits: list[Hit]) -> str:
     )
 
 
-def evidence_panel(turns: list[dict[str, str]], show_hits: bool) -> str:
-    """All answers' evidence; the latest is shown, a chip click shows another (see assets.JS)."""
+@dataclass(frozen=True)
+class Turn:
+    """One answered turn's evidence as shown in the panel: its number, cards and passages."""
+
+    number: int
+    evidence: str
+    hits: str
+
+
+def evidence_panel(turn: Turn | None, show_hits: bool) -> str:
+    """The latest answer's evidence only: earlier turns' evidence stays in the browser (assets.JS)
+    rather than being sent again with every answer."""
     head = '<div class="ev-header">Evidence</div>'
-    if not turns:
+    if turn is None:
         return (
             f'<div class="evidence">{head}<div class="ev-empty">Ask a question. Every quote in '
             "the answer appears here, highlighted inside its paragraph of the source.</div></div>"
         )
-    sections = []
-    for i, turn in enumerate(turns):
-        latest = i == len(turns) - 1
-        evidence = turn["evidence"] if latest else _unselect(turn["evidence"])
-        hits = turn["hits"] if show_hits else ""
-        sections.append(
-            f'<section class="ev-turn{"" if latest else " ev-hidden"}" id="ev-{i}">'
-            f"{evidence}{hits}</section>"
-        )
-    return f'<div class="evidence">{head}{"".join(sections)}</div>'
-
-
-def _unselect(evidence: str) -> str:
-    """Drop the default selection (escaped text has no double quotes, so only markup matches)."""
-    return evidence.replace('class="ev-card selected"', 'class="ev-card"')
+    hits = turn.hits if show_hits else ""
+    section = f'<section class="ev-turn" id="ev-{turn.number}">{turn.evidence}{hits}</section>'
+    return f'<div class="evidence">{head}{section}</div>'
 
 
 def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> str:
