@@ -20,6 +20,7 @@ EPILOG = """examples:
   assistant ask "Who replaced Imran Khan as prime minister?"
   assistant ask --json "What did the Taliban warn Pakistan of?"
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
+  ASSISTANT_AUTH=ann:pw assistant serve --host 0.0.0.0   the same for the network, with a login
   assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
 """
 
@@ -48,6 +49,18 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve off loopback without logins (prints a warning; see docs/security.md)",
+    )
+    pw = sub.add_parser(
+        "hash-password",
+        help="print a users-file line for ASSISTANT_AUTH_FILE",
+        description="Reads a password (twice) and prints USER:<pbkdf2 hash>, a line for the "
+        "file ASSISTANT_AUTH_FILE names.",
+    )
+    pw.add_argument("user")
     ev = sub.add_parser("eval", parents=[common], help="evaluate on a question set")
     ev.add_argument("--set", default="gold", help="'gold', 'dev' or a path to a .jsonl file")
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
@@ -116,12 +129,36 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web import check_port, serve
+    from assistant.web import preflight, serve
+    from assistant.web.access import is_loopback
 
-    check_port(args.host, args.port)
     assistant = _assistant(args)
+    preflight(assistant, args.host, args.port, args.no_auth)
+    if args.no_auth and not is_loopback(args.host):
+        print(
+            f"warning: serving on {args.host} with no logins: anyone who can reach this port "
+            "can read the sources and change them",
+            file=sys.stderr,
+        )
     print(assistant.index().line())
-    serve(assistant, host=args.host, port=args.port)
+    serve(assistant, host=args.host, port=args.port, no_auth=args.no_auth)
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from assistant.web.access import BadUsers, hash_password
+
+    if ":" in args.user or not args.user.strip():
+        raise BadUsers("a user name must be non-empty and hold no ':'")
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline()
+    password = password.rstrip("\n")
+    if sys.stdin.isatty() and getpass.getpass("Again: ") != password:
+        raise BadUsers("the two passwords differ")
+    if not password:
+        raise BadUsers("the password is empty")
+    print(f"{args.user}:{hash_password(password)}")
     return 0
 
 
@@ -133,7 +170,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+    "hash-password": cmd_hash_password,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

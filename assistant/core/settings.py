@@ -54,6 +54,14 @@ class Settings:
     web_workers: int = 8 * (os.cpu_count() or 1)
     """Questions the web chat answers at once. An answer is ~20 ms of CPU but its stream stays
     open for ~0.2 s, so several per core keep the cores busy (benchmarks/load.py; docs/load.md)."""
+    auth: str = ""
+    """Web chat logins, user:password[,user:password]; required to serve off loopback."""
+    auth_file: str = ""
+    """A file of user:<pbkdf2 hash> lines (assistant hash-password USER prints one)."""
+    read_only: bool = False
+    """Hide and refuse adding, removing and rebuilding sources in the web chat (shared use)."""
+    auto_index: bool = True
+    """Re-index by itself after a source is added or removed in the web chat."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -88,4 +96,6 @@ def _coerce(name: str, value: Any) -> Any:
         return Path(value).expanduser()
     if kind == "int":
         return int(value)
+    if kind == "bool":
+        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
     return str(value)

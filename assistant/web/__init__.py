@@ -8,6 +8,7 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-from assistant.web.app import build_app, check_port, serve
+from assistant.web.app import build_app
+from assistant.web.server import preflight, serve
 
-__all__ = ["build_app", "check_port", "serve"]
+__all__ = ["build_app", "preflight", "serve"]

@@ -1,30 +1,25 @@
 """The Gradio Blocks app: chat with streamed, cited answers, an evidence panel and a Sources tab.
 
-`build_app` lays out the page and wires its events to the `handlers.Handlers` of one `Assistant`;
-`serve` launches it (127.0.0.1 by default) and blocks. Public API endpoints, for `gradio_client`:
+`build_app` lays out the page and wires its events to the handlers of one `Assistant`
+(`handlers.Handlers` for the chat, `manage.SourceHandlers` for the Sources tab); `server.serve`
+launches it. Public API endpoints, for `gradio_client`:
 `/ask` (question -> answer with citations and offsets) and `/sources` (the indexed sources).
 Every other event is private to the page.
 """
 
 from __future__ import annotations
 
-import logging
-import socket
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 from gradio.events import api
 
 from assistant.api import Assistant
-from assistant.core.errors import AssistantError, PortBusy
-from assistant.ingest.readers import SUFFIXES
 from assistant.web import assets, files, render
 from assistant.web.handlers import Conversation, Handlers
-
-log = logging.getLogger(__name__)
+from assistant.web.manage import SourceHandlers
+from assistant.web.sources_tab import PRIVATE, sources_tab
 
 EXAMPLES = {
     "pakistan-reaps-what-it-sowed.txt": [
@@ -41,8 +36,6 @@ HEADER = (
     "<h1>Ask your sources</h1><p>Every answer quotes the sources word for word. "
     "Click a numbered chip to see the quote highlighted in its paragraph.</p>"
 )
-# Only /ask and /sources are for gradio_client; the page's own events stay off the API.
-PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 
 
 @dataclass
@@ -57,19 +50,6 @@ class ChatParts:
     latest: gr.JSON
 
 
-@dataclass
-class SourcesParts:
-    """The Sources tab and its components that events read or write."""
-
-    tab: gr.Tab
-    table: gr.HTML
-    uploader: gr.File
-    to_remove: gr.Dropdown
-    remove_button: gr.Button
-    rebuild_button: gr.Button
-    status: gr.Textbox
-
-
 def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
     """The web chat over `assistant`; call `.queue().launch()` on the result, or use `serve`.
 
@@ -82,9 +62,8 @@ def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
         conv = gr.State(Conversation())
         with gr.Tabs():
             chat = _chat_tab(assistant.settings.top_k, _examples(handlers.folder))
-            sources = _sources_tab()
+            sources_tab(app, SourceHandlers(assistant))
         _wire_chat(handlers, chat, conv, workers)
-        _wire_sources(app, handlers, sources)
         api(handlers.ask, api_name="ask", concurrency_limit=workers)
         api(handlers.list_sources, api_name="sources")
     return app
@@ -141,40 +120,6 @@ def _settings(top_k: int) -> tuple[gr.Slider, gr.Checkbox]:
     return slider, show_hits
 
 
-def _sources_tab() -> SourcesParts:
-    """The Sources tab: the table, add and remove, and the rebuild button with its status line."""
-    with gr.Tab("Sources", id="sources") as tab:
-        table = gr.HTML(elem_id="sources-table")
-        with gr.Row(equal_height=True):
-            uploader = gr.File(
-                label=f"Add sources ({', '.join(SUFFIXES)}, at most "
-                f"{files.MAX_UPLOAD_BYTES // 2**20} MB each)",
-                file_count="multiple",
-                file_types=list(SUFFIXES),
-                height=150,
-                scale=3,
-                elem_id="upload",
-            )
-            with gr.Column(scale=2):
-                to_remove = gr.Dropdown(label="Remove a source", choices=[], elem_id="remove")
-                remove_button = gr.Button("Remove source", variant="secondary")
-        rebuild_button, status = _rebuild_row()
-    return SourcesParts(tab, table, uploader, to_remove, remove_button, rebuild_button, status)
-
-
-def _rebuild_row() -> tuple[gr.Button, gr.Textbox]:
-    with gr.Row(equal_height=True):
-        button = gr.Button(
-            "Rebuild index", variant="primary", scale=0, min_width=180, elem_id="rebuild"
-        )
-        status = gr.Textbox(
-            show_label=False, interactive=False, container=False, scale=1, max_lines=4,
-            placeholder="Rebuild the index after adding or removing sources.",
-            elem_id="status",
-        )  # fmt: skip
-    return button, status
-
-
 def _wire_chat(h: Handlers, chat: ChatParts, conv: gr.State, workers: int) -> None:
     """Asking, by typing or by picking an example; clearing; showing the retrieved passages."""
     chat_in = [chat.question, conv, chat.top_k, chat.show_hits]
@@ -188,60 +133,3 @@ def _wire_chat(h: Handlers, chat: ChatParts, conv: gr.State, workers: int) -> No
     chat.latest.change(None, [chat.chatbot, chat.latest], chat.chatbot, js=assets.MERGE_TURN)
     chat.chatbot.clear(h.reset, None, [conv, chat.panel], **PRIVATE)
     chat.show_hits.change(h.panel, [conv, chat.show_hits], chat.panel, **PRIVATE)
-
-
-def _wire_sources(app: gr.Blocks, h: Handlers, src: SourcesParts) -> None:
-    """Adding, removing and re-indexing sources, and keeping the table current."""
-    view = [src.table, src.to_remove]
-    # The folder can change outside the page, so the table is re-read whenever it is shown.
-    app.load(h.sources_view, None, view, **PRIVATE)
-    src.tab.select(h.sources_view, None, view, **PRIVATE)
-    src.uploader.upload(h.upload, src.uploader, [src.status, *view, src.uploader], **PRIVATE)
-    src.remove_button.click(h.remove, src.to_remove, [src.status, *view], **PRIVATE)
-    # The status box already showed the rebuild's progress; the refresh after it stays quiet.
-    src.rebuild_button.click(h.rebuild, None, src.status, **PRIVATE).then(
-        h.sources_view, None, view, show_progress="hidden", **PRIVATE
-    )
-
-
-def warm_up(assistant: Assistant) -> None:
-    """Load the model and the index before the first question, so it is answered quickly."""
-    try:
-        assistant.answer("warm up")
-    except AssistantError as exc:
-        log.warning("warm-up: %s", exc)
-
-
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Start the web chat on host:port and block until interrupted; a busy port is a PortBusy."""
-    check_port(host, port)
-    app = build_app(assistant)
-    threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
-    try:
-        app.queue().launch(
-            server_name=host,
-            server_port=port,
-            max_file_size=files.MAX_UPLOAD_BYTES,
-            quiet=True,
-            footer_links=["api", "settings"],
-            prevent_thread_lock=True,
-            max_threads=max(40, 2 * assistant.settings.web_workers),
-        )
-    except OSError as exc:  # the port was taken between the check and the launch
-        raise PortBusy(_busy(port)) from exc
-    print(f"Web chat on http://{host}:{port} (Ctrl+C to stop)", flush=True)
-    app.block_thread()
-
-
-def check_port(host: str, port: int) -> None:
-    """Raise PortBusy unless host:port can be bound now, before minutes of set-up are spent."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-        try:
-            s.bind((host, port))
-        except OSError as exc:
-            raise PortBusy(_busy(port)) from exc
-
-
-def _busy(port: int) -> str:
-    return f"port {port} is in use: choose another with --port N (make chat PORT=N)"

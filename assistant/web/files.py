@@ -8,10 +8,12 @@ the caller; these functions only move files.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.core.errors import BadSource
@@ -24,6 +26,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class Outcome:
     added: list[str]
     rejected: list[str]  # one line per rejected file: "name: reason"
+    renamed: list[str] = field(default_factory=list)  # "name: kept as name-2.txt" lines
 
 
 def safe_name(name: str) -> str:
@@ -59,12 +62,20 @@ def inside(folder: Path, name: str) -> Path | None:
 
 
 def add(folder: Path, uploads: list[Path]) -> Outcome:
-    """Copy uploaded files into folder under safe names."""
-    added, rejected = [], []
+    """Copy uploaded files into folder under safe names, never over an existing source: the same
+    bytes again are refused, other bytes under a taken name get a free one (notes-2.txt)."""
+    added, rejected, renamed = [], [], []
     folder.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
         name = safe_name(upload.name)
         target = inside(folder, name)
+        if target is not None and target.exists():
+            if twin := _twin(folder, name, upload.read_bytes()):
+                rejected.append(f"{upload.name}: already a source, as {twin}")
+                continue
+            name = _free_name(folder, name)
+            renamed.append(f"{upload.name}: {safe_name(upload.name)} exists, kept as {name}")
+            target = inside(folder, name)
         if Path(name).suffix.lower() not in SUFFIXES:
             rejected.append(f"{upload.name}: only {', '.join(SUFFIXES)} files are accepted")
         elif upload.stat().st_size > MAX_UPLOAD_BYTES:
@@ -74,9 +85,33 @@ def add(folder: Path, uploads: list[Path]) -> Outcome:
         elif target is None:
             rejected.append(f"{upload.name}: not a valid file name")
         else:
-            shutil.copyfile(upload, target)
+            with open(upload, "rb") as src, open(target, "xb") as out:  # x: never overwrite
+                shutil.copyfileobj(src, out)
             added.append(name)
-    return Outcome(added, rejected)
+    return Outcome(added, rejected, [r for r in renamed if r.rsplit(" ", 1)[-1] in added])
+
+
+def _numbered(name: str) -> Iterator[str]:
+    """name, then name-2, name-3...: the names a same-name upload may have been kept under."""
+    yield name
+    stem, dot, suffix = name.rpartition(".")
+    for n in itertools.count(2):
+        yield f"{stem}-{n}{dot}{suffix}"
+
+
+def _twin(folder: Path, name: str, data: bytes) -> str:
+    """The existing name, or numbered variant of it, that holds exactly these bytes, or ''."""
+    for candidate in _numbered(name):
+        path = folder / candidate
+        if not path.exists():
+            return ""
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return candidate
+    return ""
+
+
+def _free_name(folder: Path, name: str) -> str:
+    return next(n for n in _numbered(name) if not (folder / n).exists())
 
 
 def remove(folder: Path, name: str) -> bool:

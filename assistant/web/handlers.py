@@ -19,13 +19,26 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.types import Answer
-from assistant.web import files, render
+from assistant.web import render
 
 log = logging.getLogger(__name__)
 
 STREAM_STEP_SECONDS = 0.02  # pause between streamed pieces of an answer
 HISTORY_MESSAGES = 12  # earlier messages kept for follow-ups; the rewrite reads only recent ones
 Messages = list[dict[str, Any]]
+
+
+class Public:
+    """A message as a remote user may see it: the server's folders named, not their paths."""
+
+    def __init__(self, *folders: Path) -> None:
+        paths = {str(p) for f in folders for p in (f.expanduser().absolute(), f.resolve())}
+        self.paths = sorted(((p, Path(p).name) for p in paths), key=lambda p: -len(p[0]))
+
+    def __call__(self, text: str) -> str:
+        for path, name in self.paths:
+            text = text.replace(path, name)
+        return text
 
 
 def _message(role: str, content: str) -> dict[str, Any]:
@@ -60,6 +73,7 @@ class Handlers:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.folder = assistant.settings.sources
+        self.public = Public(assistant.settings.sources, assistant.settings.index)
 
     def respond(
         self, question: str, conv: Conversation, top_k: float, show_hits: bool
@@ -86,10 +100,12 @@ class Handlers:
         try:
             return self.assistant.answer(q, history, top_k)
         except AssistantError as exc:
-            return str(exc)
-        except Exception as exc:  # a bug, not the user's doing: log it, show one line
-            log.exception("answer failed")
-            return f"Something went wrong: {exc}"
+            log.info("answer refused: %s, question of %d characters", type(exc).__name__, len(q))
+            return self.public(str(exc))
+        except Exception as exc:  # a bug, not the user's doing: log it, show one calm line
+            log.error("answer failed: %s, question of %d characters", type(exc).__name__, len(q),
+                      exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
+            return "Something went wrong while answering; the error is in the server's log."
 
     def _stream(
         self, q: str, answer: Answer, conv: Conversation, show_hits: bool
@@ -123,59 +139,12 @@ class Handlers:
         value = event.value
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
-    def sources_view(self) -> tuple[str, Any]:
-        """The sources table and the remove dropdown's choices, from the folder and the index."""
-        listed = files.listed(self.folder)
-        try:
-            indexed = self.assistant.sources()
-        except (AssistantError, OSError, ValueError) as exc:
-            # A missing or broken index must not hide the files: show them as not indexed.
-            log.warning("cannot read the index manifest: %s", exc)
-            indexed = []
-        table = render.sources_table(indexed, listed, self.folder)
-        return table, gr.update(choices=listed, value=None)
-
-    def upload(self, paths: list[str] | None) -> tuple[Any, ...]:
-        # The trailing None empties the uploader: its files are now in the folder or rejected.
-        try:
-            outcome = files.add(self.folder, [Path(p) for p in paths or []])
-        except OSError as exc:
-            return (f"Not added: {exc.strerror or exc}", *self.sources_view(), None)
-        lines = []
-        if outcome.added:
-            lines.append(f"Added {', '.join(outcome.added)}. Rebuild the index to answer from it.")
-        lines += [f"Not added: {reason}" for reason in outcome.rejected]
-        return ("\n".join(lines), *self.sources_view(), None)
-
-    def remove(self, name: str | None) -> tuple[Any, ...]:
-        if not name:
-            return ("Choose a source to remove.", *self.sources_view())
-        try:
-            removed = files.remove(self.folder, name)
-        except OSError as exc:
-            return (f"Not removed: {exc.strerror or exc}", *self.sources_view())
-        if not removed:
-            return (f"Not removed: {name} is not a source file.", *self.sources_view())
-        return (f"Removed {name}. Rebuild the index to drop its passages.", *self.sources_view())
-
-    def rebuild(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        # Gradio sees this default and passes in a live tracker, shown over the status box.
-        def report(done: int, total: int) -> None:
-            progress((done, max(total, 1)), desc="Embedding passages", unit="passages")
-
-        progress(0, desc="Reading sources")
-        try:
-            line = self.assistant.index(progress=report).line()
-        except AssistantError as exc:
-            line = f"Index not rebuilt: {exc}"
-        return line
-
     def ask(self, question: str, top_k: int = 0) -> dict[str, Any]:
         """Answer a question: text, citations with offsets, abstained, query, retrieved passages."""
         try:
             answer = self.assistant.answer(question, None, top_k or None)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(self.public(str(exc))) from None
         data = answer.to_dict()
         data["hits"] = [
             {"source": h.chunk.source, "title": h.chunk.title, "start": h.chunk.start,

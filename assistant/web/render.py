@@ -193,7 +193,7 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
     total = sum(s.chunks for s in indexed)
     summary = (
         f'<div class="src-summary">{len(indexed)} indexed sources · {total} passages · '
-        f"folder <code>{esc(str(folder))}</code></div>"
+        f"folder <code>{esc(folder.name)}</code></div>"  # its name only: never a server path
     )
     if not rows:
         return (

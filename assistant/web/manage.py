@@ -1,0 +1,104 @@
+"""The Sources tab's handlers: list, add, remove and re-index sources, refused in read-only mode.
+
+Adding or removing a source re-indexes by itself (the `auto_index` setting, on by default), so a
+removed source stops being cited as soon as the event ends, and an uploaded one can be asked about.
+With `read_only` the page has none of these events (app.py) and the handlers refuse anyway, so a
+hand-made call cannot change the folder either. Messages name files, never server paths.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.core.errors import AssistantError
+from assistant.web import files, render
+from assistant.web.handlers import Public
+
+log = logging.getLogger(__name__)
+READ_ONLY = "Sources cannot be changed here: this chat is read-only (ASSISTANT_READ_ONLY)."
+Progress = Callable[..., Any]
+
+
+class SourceHandlers:
+    """The Sources tab of one web chat over `assistant`."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.folder = assistant.settings.sources
+        self.read_only = assistant.settings.read_only
+        self.auto_index = assistant.settings.auto_index
+        self.public = Public(assistant.settings.sources, assistant.settings.index)
+
+    def view(self) -> tuple[str, Any]:
+        """The sources table and the remove dropdown's choices, from the folder and the index."""
+        listed = files.listed(self.folder)
+        try:
+            indexed = self.assistant.sources()
+        except (AssistantError, OSError, ValueError) as exc:
+            # A missing or broken index must not hide the files: show them as not indexed.
+            log.warning("cannot read the index manifest: %s", type(exc).__name__)
+            indexed = []
+        table = render.sources_table(indexed, listed, self.folder)
+        return table, gr.update(choices=listed, value=None)
+
+    def upload(
+        self,
+        paths: list[str] | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        # The trailing None empties the uploader: its files are now in the folder or rejected.
+        if self.read_only:
+            return (READ_ONLY, *self.view(), None)
+        try:
+            outcome = files.add(self.folder, [Path(p) for p in paths or []])
+        except OSError as exc:
+            return (f"Not added: {exc.strerror or type(exc).__name__}", *self.view(), None)
+        lines = [f"Added {', '.join(outcome.added)}."] if outcome.added else []
+        lines += [f"Renamed {line}" for line in outcome.renamed]
+        lines += [f"Not added: {reason}" for reason in outcome.rejected]
+        if outcome.added:
+            lines.append(self._after_change(progress, "Rebuild the index to answer from it."))
+        return ("\n".join(lines), *self.view(), None)
+
+    def remove(
+        self,
+        name: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        if self.read_only:
+            return (READ_ONLY, *self.view())
+        if not name:
+            return ("Choose a source to remove.", *self.view())
+        try:
+            removed = files.remove(self.folder, name)
+        except OSError as exc:
+            return (f"Not removed: {exc.strerror or type(exc).__name__}", *self.view())
+        if not removed:
+            return (f"Not removed: {name} is not a source file.", *self.view())
+        after = self._after_change(progress, "Rebuild the index to drop its passages.")
+        return (f"Removed {name}.\n{after}", *self.view())
+
+    def rebuild(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        # Gradio sees this default and passes in a live tracker, shown over the status box.
+        if self.read_only:
+            return READ_ONLY
+        return self._index(progress)
+
+    def _after_change(self, progress: Progress, otherwise: str) -> str:
+        return self._index(progress) if self.auto_index else otherwise
+
+    def _index(self, progress: Progress) -> str:
+        def report(done: int, total: int) -> None:
+            progress((done, max(total, 1)), desc="Embedding passages", unit="passages")
+
+        progress(0, desc="Reading sources")
+        try:
+            return self.assistant.index(progress=report).line()
+        except AssistantError as exc:
+            return f"Index not rebuilt: {self.public(str(exc))}"

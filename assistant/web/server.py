@@ -1,0 +1,80 @@
+"""Serving the web chat: the port, the logins, the queue, and one line for each way it can fail.
+
+`serve` refuses a busy port before any set-up (PortBusy names --port and make chat PORT=...),
+requires logins off loopback (access.py), sizes the queue to the `web_workers` setting, warms the
+model up in the background and blocks until interrupted. It prints the address only once the
+server is listening.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from assistant.api import Assistant
+from assistant.core.errors import AssistantError, PortBusy
+from assistant.web import access, files
+from assistant.web.app import build_app
+
+log = logging.getLogger(__name__)
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Load the model and the index before the first question, so it is answered quickly."""
+    try:
+        assistant.answer("warm up")
+    except AssistantError as exc:
+        log.warning("warm-up: %s", type(exc).__name__)
+
+
+def serve(
+    assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False
+) -> None:
+    """Start the web chat on host:port and block until interrupted.
+
+    Raises PortBusy, AuthRequired (off loopback without logins or --no-auth) or BadUsers."""
+    s = assistant.settings
+    logins = preflight(assistant, host, port, no_auth)
+    app = build_app(assistant)
+    threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
+    try:
+        app.queue().launch(
+            server_name=host,
+            server_port=port,
+            auth=logins,
+            auth_message="Log in to ask the sources.",
+            max_file_size=files.MAX_UPLOAD_BYTES,
+            quiet=True,
+            footer_links=["api", "settings"],
+            prevent_thread_lock=True,
+            max_threads=max(40, 2 * s.web_workers),
+        )
+    except OSError as exc:  # the port was taken between the check and the launch
+        raise PortBusy(_busy(port)) from exc
+    print(f"Web chat on http://{host}:{port} (Ctrl+C to stop)", flush=True)
+    app.block_thread()
+
+
+def preflight(
+    assistant: Assistant, host: str, port: int, no_auth: bool = False
+) -> access.Logins | None:
+    """The logins serve will require; raises what serve would, before any slow set-up."""
+    s = assistant.settings
+    logins = access.logins_for(host, access.load_users(s.auth, s.auth_file), no_auth)
+    check_port(host, port)
+    return logins
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortBusy unless host:port can be bound now, before minutes of set-up are spent."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise PortBusy(_busy(port)) from exc
+
+
+def _busy(port: int) -> str:
+    return f"port {port} is in use: choose another with --port N (make chat PORT=N)"

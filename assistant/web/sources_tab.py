@@ -1,0 +1,78 @@
+"""The Sources tab's layout and events: the table always; adding, removing and rebuilding unless
+the chat is read-only, in which case those components and their events do not exist at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from assistant.ingest.readers import SUFFIXES
+from assistant.web import files
+from assistant.web.manage import SourceHandlers
+
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # the page's own events stay off the API
+
+
+@dataclass
+class Manage:
+    """The components that change the sources, absent in read-only mode."""
+
+    uploader: gr.File
+    to_remove: gr.Dropdown
+    remove_button: gr.Button
+    rebuild_button: gr.Button
+    status: gr.Textbox
+
+
+def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
+    """Lay out the Sources tab and wire its events."""
+    with gr.Tab("Sources", id="sources") as tab:
+        table = gr.HTML(elem_id="sources-table")
+        to_remove = None
+        if not h.read_only:
+            manage = _manage()
+            to_remove = manage.to_remove
+    view: list[Any] = [table, to_remove] if to_remove else [table]
+    refresh = h.view if to_remove else (lambda: h.view()[0])
+    # The folder can change outside the page, so the table is re-read whenever it is shown.
+    app.load(refresh, None, view, **PRIVATE)
+    tab.select(refresh, None, view, **PRIVATE)
+    if not h.read_only:
+        _wire(h, manage, view)
+
+
+def _manage() -> Manage:
+    with gr.Row(equal_height=True):
+        uploader = gr.File(
+            label=f"Add sources ({', '.join(SUFFIXES)}, at most "
+            f"{files.MAX_UPLOAD_BYTES // 2**20} MB each; the index follows by itself)",
+            file_count="multiple",
+            file_types=list(SUFFIXES),
+            height=150,
+            scale=3,
+            elem_id="upload",
+        )
+        with gr.Column(scale=2):
+            to_remove = gr.Dropdown(label="Remove a source", choices=[], elem_id="remove")
+            remove_button = gr.Button("Remove source", variant="secondary")
+    with gr.Row(equal_height=True):
+        rebuild_button = gr.Button(
+            "Rebuild index", variant="primary", scale=0, min_width=180, elem_id="rebuild"
+        )
+        status = gr.Textbox(
+            show_label=False, interactive=False, container=False, scale=1, max_lines=4,
+            placeholder="Adding or removing a source re-indexes by itself; Rebuild re-reads "
+            "the folder.", elem_id="status",
+        )  # fmt: skip
+    return Manage(uploader, to_remove, remove_button, rebuild_button, status)
+
+
+def _wire(h: SourceHandlers, m: Manage, view: list[Any]) -> None:
+    m.uploader.upload(h.upload, m.uploader, [m.status, *view, m.uploader], **PRIVATE)
+    m.remove_button.click(h.remove, m.to_remove, [m.status, *view], **PRIVATE)
+    # The status box already showed the rebuild's progress; the refresh after it stays quiet.
+    m.rebuild_button.click(h.rebuild, None, m.status, **PRIVATE).then(
+        h.view, None, view, show_progress="hidden", **PRIVATE
+    )

@@ -1,0 +1,231 @@
+"""Who gets in and what they see: logins off loopback, read-only chats, no server paths, uploads
+that never overwrite, and a removed source that stops being cited at once.
+
+The login tests start a real `assistant serve --host 0.0.0.0` and call every event of the page over
+raw HTTP (the queue, uploads, the config) without a session, then with one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assistant.api import Assistant
+from assistant.web import access, files
+from assistant.web.access import AuthRequired, BadUsers
+from assistant.web.handlers import Handlers
+from assistant.web.manage import SourceHandlers
+from tests.conftest import copy_sources, running_app
+
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
+HASHED = access.hash_password("s3cret", iterations=1000)
+
+
+@pytest.mark.parametrize(
+    ("password", "stored", "ok"),
+    [
+        ("s3cret", HASHED, True),
+        ("S3cret", HASHED, False),
+        ("", HASHED, False),
+        ("plain", "plain", True),
+        ("plain", "plain2", False),
+        ("s3cret", HASHED.replace("$1000$", "$1001$"), False),
+    ],
+)
+def test_passwords(password: str, stored: str, ok: bool) -> None:
+    assert access.verify(password, stored) is ok
+
+
+@pytest.mark.parametrize(
+    ("host", "users", "no_auth", "outcome"),
+    [
+        ("127.0.0.1", {}, False, None),
+        ("localhost", {}, False, None),
+        ("::1", {}, False, None),
+        ("0.0.0.0", {}, False, AuthRequired),
+        ("192.168.1.5", {}, False, AuthRequired),
+        ("0.0.0.0", {}, True, None),
+        ("0.0.0.0", {"ann": "pw"}, False, access.Logins),
+        ("127.0.0.1", {"ann": "pw"}, False, access.Logins),
+    ],
+)
+def test_logins_are_required_off_loopback(
+    host: str, users: dict[str, str], no_auth: bool, outcome: Any
+) -> None:
+    if outcome is AuthRequired:
+        with pytest.raises(AuthRequired, match="--no-auth"):
+            access.logins_for(host, users, no_auth)
+    elif outcome is None:
+        assert access.logins_for(host, users, no_auth) is None
+    else:
+        assert isinstance(access.logins_for(host, users, no_auth), outcome)
+
+
+def test_users_file(tmp_path: Path) -> None:
+    users = tmp_path / "users"
+    users.write_text(f"# team\nann:{HASHED}\n\nbob:{access.hash_password('pw', iterations=1000)}\n")
+    logins = access.Logins(access.load_users("eve:plain", str(users)))
+    assert logins("ann", "s3cret") and logins("bob", "pw") and logins("eve", "plain")
+    assert not logins("ann", "pw") and not logins("mallory", "s3cret")
+    with pytest.raises(BadUsers):
+        access.load_users("no-colon", "")
+    with pytest.raises(BadUsers, match="cannot read the users file"):
+        access.load_users("", str(tmp_path / "missing"))
+
+
+@pytest.fixture(scope="module")
+def exposed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `assistant serve --host 0.0.0.0` with one login, reached on loopback."""
+    root = tmp_path_factory.mktemp("exposed")
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_AUTH": "ann:s3cret"}
+    args = ["--sources", str(copy_sources(root / "sources")), "--index", str(root / "index")]
+    with _serving([*args, "--host", "0.0.0.0", "--port", str(port)], env, root) as _:
+        yield f"http://127.0.0.1:{port}/"
+
+
+def test_every_event_refuses_a_caller_without_a_session(exposed: str) -> None:
+    with httpx.Client(base_url=exposed) as anonymous:
+        assert anonymous.get("config").status_code == 401
+        with httpx.Client(base_url=exposed) as ann:
+            assert ann.post("login", data={"username": "ann", "password": "nope"}).is_error
+            assert ann.post("login", data={"username": "ann", "password": "s3cret"}).is_success
+            config = ann.get("config").json()
+        ids = {c["props"].get("elem_id") for c in config["components"]}
+        assert {"upload", "remove", "rebuild", "question"} <= ids  # the events exist
+        events = range(len(config["dependencies"]))
+        for fn_index in events:  # the hidden ones too: upload, remove, rebuild
+            join = anonymous.post(
+                "gradio_api/queue/join",
+                json={"data": [], "fn_index": fn_index, "session_hash": "x", "trigger_id": None},
+            )
+            assert join.status_code == 401, fn_index
+        assert (
+            anonymous.get("gradio_api/queue/data", params={"session_hash": "x"}).status_code == 401
+        )
+        upload = anonymous.post("gradio_api/upload", files={"files": ("a.txt", b"planted")})
+        assert upload.status_code == 401
+        assert anonymous.post("gradio_api/call/ask", json={"data": ["x", 0]}).status_code == 401
+
+
+def test_a_logged_in_user_gets_answers(exposed: str) -> None:
+    from benchmarks.pageclient import PageEvents, PageSession
+
+    async def ask() -> Any:
+        async with httpx.AsyncClient(base_url=exposed, timeout=60) as client:
+            await client.post("login", data={"username": "ann", "password": "s3cret"})
+            events = PageEvents.read((await client.get("config")).json())
+            return await PageSession(client, events).ask("Who replaced Imran Khan?")
+
+    call = asyncio.run(ask())
+    assert call.ok, call.error
+    assert any("Shehbaz Sharif" in str(v) for v in call.seen)
+
+
+def test_no_auth_off_loopback_warns(tmp_path: Path) -> None:
+    port = _free_port()
+    args = ["--sources", str(copy_sources(tmp_path / "sources")), "--index", str(tmp_path / "i")]
+    with _serving([*args, "--host", "0.0.0.0", "--port", str(port), "--no-auth"], None, tmp_path):
+        log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "warning: serving on 0.0.0.0 with no logins" in log
+
+
+def test_read_only_has_no_source_management(built: Assistant, tmp_path: Path) -> None:
+    folder = copy_sources(tmp_path / "sources")
+    before = sorted(p.name for p in folder.iterdir())
+    assistant = Assistant(sources=folder, index=built.settings.index, read_only=True)
+    with running_app(assistant) as server:
+        config = httpx.get(server.url + "config").json()
+    ids = {c["props"].get("elem_id") for c in config["components"]}
+    assert not ids & {"upload", "remove", "rebuild", "status"}
+    assert "sources-table" in ids
+    manage = SourceHandlers(assistant)
+    upload = tmp_path / "planted.txt"
+    upload.write_text("Planted text that should never be indexed.", encoding="utf-8")
+    assert manage.upload([str(upload)])[0].startswith("Sources cannot be changed here")
+    assert manage.remove(before[0])[0].startswith("Sources cannot be changed here")
+    assert manage.rebuild().startswith("Sources cannot be changed here")
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_remote_users_never_see_server_paths(tmp_path: Path) -> None:
+    folder = copy_sources(tmp_path / "sources")
+    assistant = Assistant(sources=folder, index=tmp_path / "missing-index" / "deeper")
+    table = SourceHandlers(assistant).view()[0]
+    assert str(tmp_path) not in table
+    public = Handlers(assistant).public
+    assert public(f"no index in {tmp_path / 'missing-index' / 'deeper'}") == "no index in deeper"
+    assert str(tmp_path) not in public(f"cannot read {folder}/x.txt")
+
+
+def test_an_upload_never_overwrites_a_source(tmp_path: Path) -> None:
+    folder = copy_sources(tmp_path / "sources")
+    name = "pakistan-reaps-what-it-sowed.txt"
+    original = (folder / name).read_bytes()
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / name).write_bytes(original)
+    same = files.add(folder, [uploads / name])
+    assert same.added == [] and same.rejected == [f"{name}: already a source, as {name}"]
+    (uploads / name).write_text("A different text under the same name.", encoding="utf-8")
+    other = files.add(folder, [uploads / name])
+    renamed = "pakistan-reaps-what-it-sowed-2.txt"
+    assert other.added == [renamed]
+    assert other.renamed == [f"{name}: {name} exists, kept as {renamed}"]
+    assert (folder / name).read_bytes() == original
+    again = files.add(folder, [uploads / name])  # the same bytes as the kept copy
+    assert again.added == [] and again.rejected == [f"{name}: already a source, as {renamed}"]
+
+
+def test_a_removed_source_is_not_cited_after_the_remove(tmp_path: Path) -> None:
+    folder = copy_sources(tmp_path / "sources")
+    assistant = Assistant(sources=folder, index=tmp_path / "index")
+    assistant.index()
+    question = "How many people were killed in the attack on the army school in Peshawar?"
+    removed = "pakistan-reaps-what-it-sowed.txt"
+    assert removed in {c.source for c in assistant.answer(question).citations}
+    status = SourceHandlers(assistant).remove(removed)[0]
+    assert status.startswith(f"Removed {removed}.\nIndexed 1 files")
+    assert removed not in {c.source for c in assistant.answer(question).citations}
+    assert removed not in {s.source for s in assistant.sources()}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _serving:
+    """`assistant serve ARGS` in a subprocess until the block ends; its output in root/serve.log."""
+
+    def __init__(self, args: list[str], env: dict[str, str] | None, root: Path) -> None:
+        self.args, self.env, self.log = args, env, root / "serve.log"
+
+    def __enter__(self) -> subprocess.Popen[str]:
+        with open(self.log, "w", encoding="utf-8") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "assistant", "serve", *self.args],
+                stdout=out, stderr=subprocess.STDOUT, text=True, env=self.env,
+            )  # fmt: skip
+        deadline = time.monotonic() + 180
+        while "Web chat on" not in self.log.read_text(encoding="utf-8"):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(self.log.read_text(encoding="utf-8")[-800:])
+            time.sleep(0.2)
+        return self.proc
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
