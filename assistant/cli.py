@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -129,8 +130,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from assistant.web import preflight, serve
     from assistant.web.access import is_loopback
+
+    # Our lines carry stages, kinds and lengths, never document or question text (docs/security.md).
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(os.environ.get("ASSISTANT_LOG_LEVEL", "INFO").upper())
 
     assistant = _assistant(args)
     preflight(assistant, args.host, args.port, args.no_auth)

@@ -229,3 +229,21 @@ class _serving:
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
+
+
+def test_failures_are_logged_without_question_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assistant = Assistant(sources=tmp_path / "no-such-folder", index=tmp_path / "index")
+    handlers = Handlers(assistant)
+    secret = "What is the private detail about Harriet's bank account?"
+    with caplog.at_level("INFO", logger="assistant"):
+        shown = handlers._answer(secret, [], 6)
+    assert isinstance(shown, str) and "no-such-folder" in shown
+    assert str(tmp_path) not in shown
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("assistant")]
+    assert any(
+        "stage=answer" in ln and f"question_chars={len(secret)}" in ln and "error=" in ln
+        for ln in lines
+    ), lines
+    assert not any("Harriet" in ln or str(tmp_path) in ln for ln in lines)

@@ -28,6 +28,15 @@ HISTORY_MESSAGES = 12  # earlier messages kept for follow-ups; the rewrite reads
 Messages = list[dict[str, Any]]
 
 
+def _log_failure(level: int, exc: Exception, question: str) -> None:
+    """One line with the stage, the error's kind and the question's length, never its text
+    (nor the error's message, which may quote it); the traceback only at DEBUG."""
+    source = getattr(exc, "source", "")
+    log.log(level, "stage=answer error=%s question_chars=%d%s", type(exc).__name__,
+            len(question), f" source={source}" if source else "",
+            exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
+
+
 class Public:
     """A message as a remote user may see it: the server's folders named, not their paths."""
 
@@ -100,11 +109,10 @@ class Handlers:
         try:
             return self.assistant.answer(q, history, top_k)
         except AssistantError as exc:
-            log.info("answer refused: %s, question of %d characters", type(exc).__name__, len(q))
+            _log_failure(logging.INFO, exc, q)
             return self.public(str(exc))
         except Exception as exc:  # a bug, not the user's doing: log it, show one calm line
-            log.error("answer failed: %s, question of %d characters", type(exc).__name__, len(q),
-                      exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
+            _log_failure(logging.ERROR, exc, q)
             return "Something went wrong while answering; the error is in the server's log."
 
     def _stream(

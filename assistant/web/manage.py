@@ -58,6 +58,7 @@ class SourceHandlers:
         try:
             outcome = files.add(self.folder, [Path(p) for p in paths or []])
         except OSError as exc:
+            log.warning("stage=upload error=%s", type(exc).__name__)
             return (f"Not added: {exc.strerror or type(exc).__name__}", *self.view(), None)
         lines = [f"Added {', '.join(outcome.added)}."] if outcome.added else []
         lines += [f"Renamed {line}" for line in outcome.renamed]
@@ -78,6 +79,7 @@ class SourceHandlers:
         try:
             removed = files.remove(self.folder, name)
         except OSError as exc:
+            log.warning("stage=remove source=%s error=%s", name, type(exc).__name__)
             return (f"Not removed: {exc.strerror or type(exc).__name__}", *self.view())
         if not removed:
             return (f"Not removed: {name} is not a source file.", *self.view())
@@ -99,6 +101,10 @@ class SourceHandlers:
 
         progress(0, desc="Reading sources")
         try:
-            return self.assistant.index(progress=report).line()
+            summary = self.assistant.index(progress=report)
         except AssistantError as exc:
+            log.warning("stage=index error=%s", type(exc).__name__)
             return f"Index not rebuilt: {self.public(str(exc))}"
+        for line in summary.skipped:  # "file: reason"; reasons never quote the file's text
+            log.warning("stage=index skipped source=%s", line)
+        return self.public(summary.line())
