@@ -1,4 +1,4 @@
-"""The Gradio Blocks app: chat with streamed, cited answers, an evidence panel and a Sources tab.
+"""The Gradio Blocks app: chat with cited answers, an evidence panel and a Sources tab.
 
 `build_app` lays out the page and wires its events to the handlers of one `Assistant`
 (`handlers.Handlers` for the chat, `manage.SourceHandlers` for the Sources tab); `server.serve`

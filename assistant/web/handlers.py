@@ -8,7 +8,6 @@ feed the page. A library error never escapes: it becomes one clear line in the c
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,6 @@ from assistant.web import render
 
 log = logging.getLogger(__name__)
 
-STREAM_STEP_SECONDS = 0.02  # pause between streamed pieces of an answer
 HISTORY_MESSAGES = 12  # earlier messages kept for follow-ups; the rewrite reads only recent ones
 Messages = list[dict[str, Any]]
 
@@ -87,7 +85,7 @@ class Handlers:
     def respond(
         self, question: str, conv: Conversation, top_k: float, show_hits: bool
     ) -> Iterator[tuple[Any, ...]]:
-        """Chat turn: show the question at once with a pending reply, then stream the answer.
+        """Chat turn: show the question at once with a pending reply, then the answer.
 
         Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
         Only this turn travels to the page; the page keeps the earlier ones."""
@@ -102,7 +100,7 @@ class Handlers:
             conv = replace(conv, turns=n + 1)
             yield gr.skip(), _turn(n, q, render.error_message(answer)), conv, gr.skip()
             return
-        yield from self._stream(q, answer, conv, show_hits)
+        yield self._shown(q, answer, conv, show_hits)
 
     def _answer(self, q: str, history: Messages, top_k: int) -> Answer | str:
         """The answer, or the one line to show in its place when answering fails."""
@@ -115,24 +113,21 @@ class Handlers:
             _log_failure(logging.ERROR, exc, q)
             return "Something went wrong while answering; the error is in the server's log."
 
-    def _stream(
+    def _shown(
         self, q: str, answer: Answer, conv: Conversation, show_hits: bool
-    ) -> Iterator[tuple[Any, ...]]:
+    ) -> tuple[Any, ...]:
+        """The whole answer at once: an extractive answer is complete when it exists, and
+        replaying it word by word only cost every user more messages and wait under load."""
         n = conv.turns
         evidence = render.evidence_turn(n, answer, self.assistant.source_text)
         latest = render.Turn(n, evidence, render.hits_turn(answer.hits))
         history = (*conv.history, _message("user", q), _message("assistant", answer.text))
         conv = Conversation(history[-HISTORY_MESSAGES:], n + 1, latest)
         searched = answer.query if answer.query.strip().lower() != q.lower() else ""
-        panel = render.evidence_panel(latest, show_hits)
-        for i, prefix in enumerate(render.stream_prefixes(answer.text)):
-            if i:
-                time.sleep(STREAM_STEP_SECONDS)
-            content = render.answer_message(
-                prefix, n, len(answer.citations), answer.abstained, searched
-            )
-            # The evidence is final before the text streams, so only the first piece carries it.
-            yield gr.skip(), _turn(n, q, content), conv, panel if i == 0 else gr.skip()
+        content = render.answer_message(
+            answer.text, n, len(answer.citations), answer.abstained, searched
+        )
+        return gr.skip(), _turn(n, q, content), conv, render.evidence_panel(latest, show_hits)
 
     @staticmethod
     def reset() -> tuple[Conversation, str]:

@@ -44,7 +44,7 @@ def error_message(text: str) -> str:
 
 
 def answer_message(text: str, turn: int, citations: int, abstained: bool, searched: str) -> str:
-    """The answer (or a prefix of it while streaming) with [n] markers as chips."""
+    """The answer with [n] markers as chips."""
     parts = []
     if searched:
         parts.append(f'<div class="searched">Searched for: <q>{esc(searched)}</q></div>')
@@ -63,16 +63,6 @@ def answer_message(text: str, turn: int, citations: int, abstained: bool, search
 def _chip(turn: int, n: int) -> str:
     link = f'href="#ev-{turn}-{n}" title="Show quote {n} in its source"'
     return f'<a class="cite-chip" {link}>{n}</a>'
-
-
-def stream_prefixes(text: str, steps: int = 8) -> list[str]:
-    """At most `steps` growing prefixes of text, cut at word ends, ending with the whole text.
-
-    The answer is complete before it streams, so more pieces would only add messages per answer."""
-    ends = [m.end() for m in re.finditer(r"\S+", text)]
-    per_step = max(3, -(-len(ends) // max(1, steps)))
-    cuts = ends[per_step - 1 :: per_step]
-    return [text[:end] for end in cuts if end < len(text)] + [text]
 
 
 @dataclass(frozen=True)
