@@ -36,10 +36,14 @@ class IndexDamaged(IndexFailure):
 
     def __init__(self, problem: str, folder: object = ""):
         self.problem = " ".join(problem.split())  # one line, whatever the cause's text held
+        self.folder = folder
         where = f"the index in {folder}" if folder else "the index"
         super().__init__(
             f"{where} is damaged ({self.problem}); run `assistant index` to rebuild it"
         )
+
+    def __reduce__(self) -> tuple[type, tuple[str, object]]:
+        return type(self), (self.problem, self.folder)  # the default would wrap the message twice
 
 
 class BuildRejected(IndexFailure):
