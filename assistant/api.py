@@ -29,16 +29,17 @@ from assistant.answering.extractive import (
     previous_sentences,
     score_sentences,
 )
-from assistant.core.errors import EmptyQuestion, IndexFailure
+from assistant.core.errors import EmptyQuestion, IndexDamaged, IndexFailure
 from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
 from assistant.index import generations
-from assistant.index.builder import IndexSummary, Plan, Progress, plan, refresh
+from assistant.index.builder import IndexSummary, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
 from assistant.index.store import ChromaStore, StoreFactory
+from assistant.index.verify import Opened, open_generation, text_path
 from assistant.retrieve.followup import rewrite
 from assistant.retrieve.hybrid import HybridRetriever, exact_terms
 
@@ -63,6 +64,7 @@ class IndexView:
     store: ChromaStore
     keyword: KeywordIndex
     retriever: HybridRetriever
+    opened: Opened  # the checks it passed, and the stamp that says whether its files changed
 
 
 class Assistant:
@@ -88,40 +90,58 @@ class Assistant:
 
     def plan(self) -> Plan:
         """What `index()` would add, re-embed, remove and skip, without doing it."""
-        folder = generations.live(self.settings.index)
-        manifest = Manifest.load(folder / "manifest.json") if folder else Manifest()
-        return plan(manifest, self.settings.sources, self.settings.recipe())
+        s = self.settings
+        return preview(s.index, s.sources, s.recipe(), self.stores)
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""
         self.view()
 
     def view(self) -> IndexView:
-        """The live index generation, reopened whenever a newer one has been published."""
+        """The live index generation, reopened and checked whenever a newer one has been published
+        or its files changed (a few stats per call). A missing index, or one built with other
+        settings, is built here; a damaged one raises IndexDamaged and is left for `index()` (the
+        CLI, the web's Rebuild) to rebuild: that re-embeds every source, too slow to hide inside
+        a question."""
         folder = generations.live(self.settings.index)
         with self._lock:
-            if self._view is not None and self._view.folder == folder:
-                return self._view
-        manifest = Manifest.load(folder / "manifest.json") if folder else None
-        if (
-            folder is None
-            or manifest is None
-            or manifest.fingerprint != self.settings.fingerprint()
-        ):
+            cached = self._view
+        if cached is not None and cached.folder == folder and cached.opened.unchanged():
+            return cached
+        if folder is None:
             self.index()
-            folder = generations.live(self.settings.index)
-            if folder is None:
-                raise IndexFailure(f"no index in {self.settings.index}")
-            manifest = Manifest.load(folder / "manifest.json")
-        opened = self._open(folder, manifest)
+            folder = self._live()
+        opened = self._open(folder)
+        if opened.manifest.fingerprint != self.settings.fingerprint():
+            self.index()
+            opened = self._open(self._live())
         with self._lock:
             self._view = opened
         return opened
 
-    def _open(self, folder: Path, manifest: Manifest) -> IndexView:
-        store = self.stores.open(folder)
-        keyword = KeywordIndex.load(folder / "keyword")
-        return IndexView(folder, manifest, store, keyword, HybridRetriever(store, keyword))
+    def _live(self) -> Path:
+        folder = generations.live(self.settings.index)
+        if folder is None:
+            raise IndexFailure(f"no index in {self.settings.index}")
+        return folder
+
+    def _open(self, folder: Path) -> IndexView:
+        try:
+            g = open_generation(folder, self.stores)
+        except IndexDamaged:
+            if generations.live(self.settings.index) in (folder, None):
+                raise
+            return self._open(self._live())  # a rebuild replaced it while it was being checked
+        retriever = HybridRetriever(g.store, g.keyword)
+        return IndexView(folder, g.manifest, g.store, g.keyword, retriever, g)
+
+    def _recheck(self, view: IndexView) -> None:
+        """After a failed read: IndexDamaged when the generation turns out to be broken."""
+        with self._lock:
+            if self._view is view:
+                self._view = None
+        if generations.live(self.settings.index) == view.folder:
+            self._open(view.folder)
 
     def sources(self) -> list[SourceInfo]:
         manifest = self.view().manifest
@@ -136,7 +156,12 @@ class Assistant:
         entry = view.manifest.files.get(source)
         if entry is None:
             raise IndexFailure(f"{source} is not in the index")
-        return (view.folder / "texts" / f"{entry.sha256}.txt").read_text(encoding="utf-8")
+        path = text_path(view.folder, entry.sha256)
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:  # the web must not take this for a changed file
+            why = "is missing" if isinstance(exc, FileNotFoundError) else f"is unreadable: {exc}"
+            raise IndexDamaged(f"texts/{path.name} {why}", view.folder) from exc
 
     def retrieve(
         self, query: str, k: int | None = None, view: IndexView | None = None
@@ -164,8 +189,12 @@ class Assistant:
         keyword = view.keyword
         common = max(1, len(keyword) // 2)
         query = rewrite(question, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
-        hits, vector = self.retrieve(query, top_k, view)
-        return query, hits, self._decide(view, question, query, hits, vector)
+        try:
+            hits, vector = self.retrieve(query, top_k, view)
+            return query, hits, self._decide(view, question, query, hits, vector)
+        except IndexFailure:
+            self._recheck(view)  # Chroma's files changed under it: say so, and what to do
+            raise
 
     def _decide(
         self, view: IndexView, question: str, query: str, hits: list[Hit], vector: np.ndarray

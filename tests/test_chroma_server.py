@@ -206,3 +206,40 @@ def test_no_server_at_the_url_raises_index_failure(tmp_path: Path) -> None:
     expected = re.escape(f"cannot open the Chroma store at {settings.chroma_url}")
     with pytest.raises(IndexFailure, match=expected):
         Assistant(settings).index()
+
+
+def test_a_damaged_server_collection_is_reported_and_rebuilt(
+    chroma_server: ChromaServer, tmp_path: Path
+) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.core.errors import IndexDamaged
+    from assistant.index import generations
+
+    settings = Settings.from_env(
+        sources=copy_sources(tmp_path / "sources"),
+        index=tmp_path / "index",
+        chroma_url=chroma_server.url,
+    )
+    first = Assistant(settings).index()
+    live = generations.live(settings.index)
+    assert live is not None
+    client = chromadb.HttpClient(
+        host=chroma_server.host,
+        port=chroma_server.port,
+        settings=ChromaSettings(anonymized_telemetry=False),
+    )
+    collection = client.get_collection(f"assistant-{live.name}-chunks")
+    collection.delete(ids=collection.get(limit=3)["ids"])  # the server lost some chunks
+    assistant = Assistant(settings)
+    with pytest.raises(IndexDamaged, match="the Chroma store holds") as caught:
+        assistant.answer(QUESTION)
+    assert "run `assistant index` to rebuild it" in str(caught.value)
+    summary = assistant.index()
+    assert summary.added == first.added and summary.kept == 0
+    assert "rebuilt from the sources: the live index was damaged" in summary.line()
+    names = {c.name for c in client.list_collections()}
+    assert f"assistant-{live.name}-chunks" not in names  # the damaged one was dropped
+    a = assistant.answer(QUESTION)
+    assert not a.abstained and a.citations

@@ -31,3 +31,24 @@ class BadSource(AssistantError):
 
 class PortBusy(AssistantError):
     """The web chat's port is taken by another program."""
+
+
+class IndexDamaged(IndexFailure):
+    """The live index generation is broken (a file corrupt or missing); `assistant index` rebuilds
+    it from the sources. `problem` says what is wrong, without the advice, for callers that word
+    the remedy their own way (the web chat's Rebuild button)."""
+
+    def __init__(self, problem: str, folder: object = ""):
+        self.problem = " ".join(problem.split())  # one line, whatever the cause's text held
+        self.folder = folder
+        where = f"the index in {folder}" if folder else "the index"
+        super().__init__(
+            f"{where} is damaged ({self.problem}); run `assistant index` to rebuild it"
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[str, object]]:
+        return type(self), (self.problem, self.folder)  # the default would wrap the message twice
+
+
+class BuildRejected(IndexFailure):
+    """A generation just built failed its check, so it was not published; the live one stays."""

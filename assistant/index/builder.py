@@ -4,9 +4,11 @@
 remove or keep, which to skip (a bad file is skipped with its one-line reason; if it was indexed
 before, its chunks are kept), and whether the settings fingerprint forces a full rebuild. `refresh`
 carries the plan out in a new generation beside the live one (kept chunks are copied with their
-vectors, never re-embedded) and publishes it in one step; see generations.py. Only sentences are
-embedded: a chunk's vector is the length-weighted mean of its sentences' vectors, which retrieved
-as well as embedding the chunk on the dev questions and halves the embedding work.
+vectors, never re-embedded), checks it as a reader will open it and publishes it in one step; see
+generations.py and verify.py. A live generation that fails its check is rebuilt from the sources
+alone, and the summary says what was wrong with it. Only sentences are embedded: a chunk's vector
+is the length-weighted mean of its sentences' vectors, which retrieved as well as embedding the
+chunk on the dev questions and halves the embedding work.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from assistant.core.errors import BadSource
 from assistant.core.settings import fingerprint_of
 from assistant.core.text import sentence_spans
 from assistant.core.types import Chunk, Document, page_at
-from assistant.index import generations
+from assistant.index import generations, verify
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import FileEntry, Manifest
 from assistant.index.store import ChromaStore, Embedded
+from assistant.index.verify import Opened, text_path
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.readers import read_document, source_files
 
@@ -44,10 +47,8 @@ Embed = Callable[[list[str]], np.ndarray]
 _GROUP = 1024
 
 
-class Stores(Protocol):
+class Stores(verify.Stores, Protocol):
     """How a generation folder maps to a Chroma store (store.StoreFactory)."""
-
-    def open(self, folder: Path) -> ChromaStore: ...
 
     def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore: ...
 
@@ -64,14 +65,17 @@ class Plan:
     skipped: list[str] = field(default_factory=list)  # one line each: "path: reason"
     notes: list[str] = field(default_factory=list)  # one line each, about files that were read
     rebuild_because: str = ""
+    repair: str = ""  # what is wrong with the live generation, which is then rebuilt
 
     @property
     def changes(self) -> bool:
-        return bool(self.add or self.change or self.remove or self.rebuild_because)
+        return bool(self.add or self.change or self.remove or self.rebuild_because or self.repair)
 
     def lines(self) -> list[str]:
         """What a dry run prints."""
         out = [f"full rebuild: {self.rebuild_because}"] if self.rebuild_because else []
+        if self.repair:
+            out.append(f"full rebuild: the live index is damaged ({self.repair})")
         for label, names in (("add", self.add), ("re-embed", self.change), ("remove", self.remove)):
             out += [f"{label}: {name}" for name in names]
         out += [f"skip: {line}" for line in self.skipped] + [f"note: {n}" for n in self.notes]
@@ -92,6 +96,7 @@ class IndexSummary:
     rebuilt_because: str = ""
     skipped: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    repaired: str = ""  # what was wrong with the live generation this build replaced
 
     def line(self) -> str:
         why = f" (full rebuild: {self.rebuilt_because})" if self.rebuilt_because else ""
@@ -99,8 +104,9 @@ class IndexSummary:
             f"Indexed {self.files} files: {self.added} chunks added, {self.kept} kept, "
             f"{self.removed} removed in {self.seconds:.1f}s{why}"
         )
-        tail = [f"skipped {s}" for s in self.skipped] + [f"note: {n}" for n in self.notes]
-        return "\n".join([head, *tail])
+        tail = [f"rebuilt from the sources: the live index was damaged ({self.repaired})"]
+        tail = (tail if self.repaired else []) + [f"skipped {s}" for s in self.skipped]
+        return "\n".join([head, *tail, *[f"note: {n}" for n in self.notes]])
 
 
 def plan(manifest: Manifest, sources: Path, recipe: dict[str, Any]) -> Plan:
@@ -149,14 +155,16 @@ def refresh(
     embed: Embed,
     progress: Progress | None = None,
 ) -> IndexSummary:
-    """Build a new generation when anything changed, publish it, and clear out old ones."""
+    """Build a new generation when anything changed (or the live one is damaged: then from the
+    sources alone), check it, publish it, and clear out old ones."""
     started = time.perf_counter()
     with generations.build_lock(index):
-        current = generations.live(index)
+        current, opened, damage = verify.live(index, stores)
         if current is None:
             generations.remove_legacy(index)
-        manifest = Manifest.load(current / "manifest.json") if current else Manifest()
+        manifest = opened.manifest if opened else Manifest()
         p = plan(manifest, sources, recipe)
+        p.repair = damage
         _sweep(index, stores)
         old = {} if p.rebuild_because else manifest.files
         kept = sum(len(old[name].chunk_ids) for name in p.keep)
@@ -165,28 +173,39 @@ def refresh(
             return _summary(p, 0, kept, 0, started)
         folder = generations.create(index)
         try:
-            added = _build(folder, current, p, old, recipe, chunk_words, stores, embed, progress)
+            added = _build(folder, opened, p, old, recipe, chunk_words, stores, embed, progress)
+            verify.before_publishing(folder, stores)
             generations.publish(index, folder)
         except BaseException:
             generations.remove(folder)  # a failed build leaves nothing behind (kill -9 aside)
             raise
+        if damage and current is not None:
+            _drop(current, stores)  # useless to any reader, unlike a whole previous generation
         _sweep(index, stores)
         if p.rebuild_because:
             removed = sum(len(e.chunk_ids) for e in manifest.files.values())
         return _summary(p, added, kept, removed, started)
 
 
+def preview(index: Path, sources: Path, recipe: dict[str, Any], stores: Stores) -> Plan:
+    """What `refresh` would do, without doing it."""
+    _, opened, damage = verify.live(index, stores)
+    p = plan(opened.manifest if opened else Manifest(), sources, recipe)
+    p.repair = damage
+    return p
+
+
 def _summary(p: Plan, added: int, kept: int, removed: int, started: float) -> IndexSummary:
     files = len(p.keep) + len(p.add) + len(p.change)
     return IndexSummary(
         files, added, kept, removed, time.perf_counter() - started, p.rebuild_because,
-        tuple(p.skipped), tuple(p.notes),
+        tuple(p.skipped), tuple(p.notes), p.repair,
     )  # fmt: skip
 
 
 def _build(
     folder: Path,
-    current: Path | None,
+    live: Opened | None,
     p: Plan,
     old: dict[str, FileEntry],
     recipe: dict[str, Any],
@@ -197,19 +216,19 @@ def _build(
 ) -> int:
     manifest = Manifest(fingerprint_of(recipe), {name: old[name] for name in p.keep}, recipe)
     (folder / "texts").mkdir()
-    if current is not None and p.keep:
+    if live is not None and p.keep:
         keep = [cid for name in p.keep for cid in old[name].chunk_ids]
         gone = [cid for name in p.remove + p.change for cid in old[name].chunk_ids]
-        store = stores.clone(current, folder, keep, gone)
+        store = stores.clone(live.folder, folder, keep, gone)
         for name in p.keep:
-            _link(current / "texts" / f"{old[name].sha256}.txt", folder / "texts")
-        keyword = KeywordIndex.load(current / "keyword")
+            _link(text_path(live.folder, old[name].sha256), folder / "texts")
+        keyword = live.keyword  # opened for this build alone, so it may change
         keyword.remove(gone)
     else:
         store, keyword = stores.open(folder), KeywordIndex([])
     todo = [p.documents[name] for name in p.add + p.change]
     for doc in todo:
-        (folder / "texts" / f"{doc.sha256}.txt").write_text(doc.text, encoding="utf-8")
+        text_path(folder, doc.sha256).write_text(doc.text, encoding="utf-8")
     added = _embed_all(store, keyword, manifest, todo, chunk_words, embed, progress)
     keyword.save(folder / "keyword")
     manifest.save(folder / "manifest.json")
@@ -277,6 +296,10 @@ def _link(path: Path, folder: Path) -> None:
 
 def _sweep(index: Path, stores: Stores) -> None:
     for folder in generations.stale(index):
-        with contextlib.suppress(Exception):  # cleaning up must never fail a build
-            stores.discard(folder)
-        generations.remove(folder)
+        _drop(folder, stores)
+
+
+def _drop(folder: Path, stores: Stores) -> None:
+    with contextlib.suppress(Exception):  # cleaning up must never fail a build
+        stores.discard(folder)
+    generations.remove(folder)

@@ -15,6 +15,7 @@ import contextlib
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,39 @@ class ChromaStore:
     def count(self) -> int:
         return int(self.chunks._collection.count())
 
+    def problem(self, chunk_ids: list[str]) -> str:
+        """What is wrong with this store as the home of chunk_ids, or "": it must answer a count
+        and a get, hold as many chunks as listed and hold the first and last of them. Cheap (two
+        small queries), so it runs on every open; it reads neither vectors nor HNSW files."""
+        probe = list(dict.fromkeys(chunk_ids[:1] + chunk_ids[-1:]))
+        try:
+            count = self.count()
+            found = self.chunks._collection.get(ids=probe, include=[])["ids"] if probe else []
+        except Exception as exc:  # chromadb raises many types; any of them means no answer
+            return f"the Chroma store does not answer: {_first_line(exc)}"
+        listed = len(set(chunk_ids))
+        if count != listed:
+            return f"the Chroma store holds {count} chunks where the manifest lists {listed}"
+        if sorted(found) != sorted(probe):
+            return "the Chroma store lacks chunks the manifest lists"
+        return ""
+
+    def ping(self) -> None:
+        """IndexFailure when the client's Chroma (a server) no longer answers at all."""
+        try:
+            self.client.heartbeat()
+        except Exception as exc:  # a lost server: not the data's fault, so not damage
+            raise IndexFailure(f"the Chroma server does not answer: {_first_line(exc)}") from exc
+
     def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """Chunks nearest to vector, with cosine similarity (higher is closer)."""
         if k <= 0:
             return []
-        k = min(k, self.count())
-        if k == 0:
-            return []
-        found = self.chunks.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        with _reading("search"):
+            k = min(k, self.count())
+            if k == 0:
+                return []
+            found = self.chunks.similarity_search_by_vector_with_relevance_scores(vector, k=k)
         return [
             (_chunk(doc.id or "", doc.metadata, doc.page_content), 1.0 - distance)
             for doc, distance in found
@@ -132,7 +158,10 @@ class ChromaStore:
         """Every sentence of the given chunks, with its stored vector."""
         if not chunk_ids:
             return []
-        got: Any = self.chunks._collection.get(ids=chunk_ids, include=["metadatas", "documents"])
+        with _reading("read"):
+            got: Any = self.chunks._collection.get(
+                ids=chunk_ids, include=["metadatas", "documents"]
+            )
         rows: list[SentenceRow] = []
         for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
             start = int(meta["start"])
@@ -185,6 +214,23 @@ class StoreFactory:
         """Forget a generation's data on the server; a local folder is simply deleted."""
         if self.url:
             self.open(folder).drop()
+
+    def database(self, folder: Path) -> Path | None:
+        """The file holding a local generation's store (None on a server)."""
+        return None if self.url else folder / "chroma" / "chroma.sqlite3"
+
+
+@contextlib.contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """A failed read becomes one IndexFailure line, which the caller may find to be damage."""
+    try:
+        yield
+    except Exception as exc:
+        raise IndexFailure(f"the Chroma store failed to {what} chunks: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _copy_chroma(source: Path, target: Path) -> None:
