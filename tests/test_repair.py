@@ -225,3 +225,48 @@ def test_a_build_that_fails_its_check_is_not_published(
     assert "keyword" in str(caught.value) and "not published" in str(caught.value)
     assert live(copy) == before and sorted((copy / "index").glob("gen-*")) == [before]
     assert ANSWER in assistant.answer(QUESTION).text
+
+
+def test_the_web_chat_says_the_index_is_damaged_and_answers_again_after_rebuild(
+    copy: Path,
+) -> None:
+    """Through the page's own events on a real server: one clear line naming the Rebuild button
+    while the index is broken, the conversation going on, and answers again after Rebuild, with
+    no restart."""
+    import asyncio
+
+    from benchmarks.pageclient import Call, PageSession, open_page
+    from tests.conftest import running_app
+
+    running = Assistant(sources=copy / "sources", index=copy / "index")
+
+    async def session(url: str) -> list[Call]:
+        client, events = await open_page(url)
+        page = PageSession(client, events)
+        calls = [await page.ask(QUESTION)]
+        shutil.rmtree(live(copy) / "texts")
+        calls += [await page.ask(QUESTION), await page.rebuild(), await page.ask(QUESTION)]
+        await client.aclose()
+        return calls
+
+    with running_app(running) as server:
+        before, broken, rebuilt, after = asyncio.run(session(server.url))
+    assert all(c.ok for c in (before, broken, rebuilt, after))
+    said = _turn_html(broken)
+    assert "The index is damaged (texts/" in said and "press Rebuild index" in said, said
+    assert str(copy) not in said and "\n" not in said
+    assert ANSWER in _turn_html(before) and ANSWER in _turn_html(after)
+    turns = [v["turn"] for c in (before, broken, after) for v in c.outputs if _is_turn(v)]
+    assert turns == [0, 1, 2]  # one conversation throughout
+
+
+def _is_turn(value: object) -> bool:
+    return isinstance(value, dict) and "turn" in value
+
+
+def _turn_html(call: object) -> str:
+    """The assistant's message of the last chat turn a page call returned, unescaped."""
+    import html
+
+    turn = next(v for v in call.outputs if _is_turn(v))  # type: ignore[attr-defined]
+    return html.unescape(str(turn["messages"][1]["content"][0]["text"]))

