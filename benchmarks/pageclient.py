@@ -59,6 +59,7 @@ class Call:
     received: int
     first: float
     total: float
+    digits: int = 0  # of the bytes received: counters and timings, which grow by themselves
 
 
 @dataclass
@@ -87,6 +88,7 @@ class PageSession:
         joined.raise_for_status()
         event_id = joined.json()["event_id"]
         received, first = len(joined.content), 0.0
+        digits = sum(c.isdigit() for c in joined.text)
         current: list[Any] = []
         seen: list[Any] = []
         async with self.client.stream(
@@ -94,6 +96,7 @@ class PageSession:
         ) as stream:
             async for line in stream.aiter_lines():
                 received += len(line.encode()) + 1
+                digits += sum(c.isdigit() for c in line)
                 if not line.startswith("data:"):
                     continue
                 msg = json.loads(line[5:])
@@ -109,7 +112,7 @@ class PageSession:
                     ok = bool(msg.get("success"))
                     error = "" if ok else str(out.get("error") or out)
                     return Call(out.get("data", []), [*seen, *out.get("data", [])], ok, error,
-                                len(body), received, first or total, total)  # fmt: skip
+                                len(body), received, first or total, total, digits)  # fmt: skip
         total = time.perf_counter() - start
         return Call([], seen, False, "stream closed early", len(body), received, total, total)
 
