@@ -11,6 +11,7 @@ call. What it leaves out: the browser-only events (the chat's merge step, chip c
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ class Call:
     received: int
     first: float
     total: float
-    digits: int = 0  # of the bytes received: counters and timings, which grow by themselves
+    payload: int = 0  # bytes of the outputs themselves, without the queue's own messages
+    shape: int = 0  # the same with every number written as 0: what does not grow by counting
 
 
 @dataclass
@@ -88,7 +90,7 @@ class PageSession:
         joined.raise_for_status()
         event_id = joined.json()["event_id"]
         received, first = len(joined.content), 0.0
-        digits = sum(c.isdigit() for c in joined.text)
+        payload = shape = 0
         current: list[Any] = []
         seen: list[Any] = []
         async with self.client.stream(
@@ -96,12 +98,14 @@ class PageSession:
         ) as stream:
             async for line in stream.aiter_lines():
                 received += len(line.encode()) + 1
-                digits += sum(c.isdigit() for c in line)
                 if not line.startswith("data:"):
                     continue
                 msg = json.loads(line[5:])
                 if msg.get("event_id") != event_id:
                     continue
+                if "output" in msg:
+                    output = json.dumps(msg["output"].get("data"))
+                    payload, shape = payload + len(output), shape + len(_NUMBER.sub("0", output))
                 if msg["msg"] == "process_generating":
                     first = first or time.perf_counter() - start
                     current = _apply(current, msg["output"]["data"])
@@ -112,9 +116,13 @@ class PageSession:
                     ok = bool(msg.get("success"))
                     error = "" if ok else str(out.get("error") or out)
                     return Call(out.get("data", []), [*seen, *out.get("data", [])], ok, error,
-                                len(body), received, first or total, total, digits)  # fmt: skip
+                                len(body), received, first or total, total,
+                                payload, shape)  # fmt: skip
         total = time.perf_counter() - start
         return Call([], seen, False, "stream closed early", len(body), received, total, total)
+
+
+_NUMBER = re.compile(r"\d+")
 
 
 def _apply(current: list[Any], data: list[Any]) -> list[Any]:

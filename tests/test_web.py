@@ -121,8 +121,8 @@ def test_source_text_never_becomes_markup() -> None:
 
 def test_a_chat_turn_sends_only_itself(server: Server) -> None:
     """The page's chat event, driven over HTTP as the browser drives it, for 50 turns: the 50th
-    turn moves no more bytes than the 1st, apart from digits (its turn number in the chips' ids,
-    timings), which grow by themselves and are compared separately."""
+    turn's outputs are no larger than the 1st's once numbers are set aside (the turn number is
+    in every chip and card id: ev-49-1 against ev-0-1), its bytes differing by those digits."""
     from benchmarks.pageclient import Call, PageSession, open_page
 
     question = "How many people were killed in the attack on the army school in Peshawar?"
@@ -139,12 +139,10 @@ def test_a_chat_turn_sends_only_itself(server: Server) -> None:
     turns = [v["turn"] for c in calls for v in c.outputs if isinstance(v, dict) and "turn" in v]
     assert turns == list(range(50))  # one conversation, kept on the server
     first, last = calls[0], calls[-1]
-    print(f"bytes received: 1st turn {first.received}, 50th {last.received}")
+    print(f"turn payload: 1st {first.payload} bytes, 50th {last.payload}")
     assert last.sent <= first.sent
-    assert last.received - last.digits <= first.received - first.digits
-    # Each turn number, written in every chip and card id of the turn (ev-49-1 against ev-0-1), is
-    # one digit longer: that grows with log(turns), not with the history.
-    assert last.digits <= first.digits * 1.25
+    assert last.shape <= first.shape
+    assert last.payload <= first.payload + 20  # measured: 4,124 and 4,133 (nine ids, one digit)
 
 
 def test_a_busy_port_is_one_line_naming_the_way_out(tmp_path: Path) -> None:
