@@ -29,7 +29,8 @@ from assistant.answering.extractive import (
     previous_sentences,
     score_sentences,
 )
-from assistant.core.errors import EmptyQuestion, IndexDamaged, IndexFailure
+from assistant.core.errors import IndexDamaged, IndexFailure
+from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
@@ -175,10 +176,11 @@ class Assistant:
     def answer(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> Answer:
-        if not question or not question.strip():
-            raise EmptyQuestion("the question is empty")
-        question = question.strip()
-        query, hits, decision = self.decision(question, history, top_k)
+        """Quote the sources' answer to question, or abstain. Bad input raises one typed error:
+        BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
+        question = clean_question(question, self.settings.max_question_chars)
+        messages = clean_history(history)
+        query, hits, decision = self.decision(question, messages, check_top_k(top_k))
         return compose(question, query, decision, hits)
 
     def decision(
@@ -189,6 +191,8 @@ class Assistant:
         keyword = view.keyword
         common = max(1, len(keyword) // 2)
         query = rewrite(question, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
+        if not terms(query):  # no word to search by (another script, only symbols): nothing to say
+            return query, [], Decision([], [])
         try:
             hits, vector = self.retrieve(query, top_k, view)
             return query, hits, self._decide(view, question, query, hits, vector)

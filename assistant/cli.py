@@ -46,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
-    ask.add_argument("--top-k", type=int, help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
+    # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
+    ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
     serve = sub.add_parser("serve", parents=[common], help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -112,7 +113,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = _assistant(args).answer(args.question, top_k=args.top_k)
+    from assistant.core.inputs import setting_int
+
+    top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
+    answer = _assistant(args).answer(args.question, top_k=top_k)
     if args.json:
         data = answer.to_dict()
         data.pop("hits")

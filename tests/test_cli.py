@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import copy_sources
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str | bytes, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
         capture_output=True,
@@ -58,14 +58,39 @@ def test_ask_prints_numbered_excerpts(paths: list[str]) -> None:
         (["ask", "   "], "error: the question is empty"),
         (["ask", "hello", "--sources", "/no/such/folder"], "error: sources folder not found"),
         (["eval", "--set", "nope"], "error: no question set named 'nope'"),
+        (["ask", "--top-k", "0", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
+        (["ask", "--top-k", "abc", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
+        (["ask", "x" * 5000], "error: the question is 5000 characters long; the limit is 2000"),
+        (["ask", "\x01\x02\x1b"], "error: the question is empty"),
+        # Bytes that are not UTF-8 reach Python as lone surrogates, which once crashed the model.
+        (["ask", b"Who replaced \xff Khan?"], "error: the question holds a broken character"),
     ],
 )
 def test_errors_are_one_line(
-    paths: list[str], args: list[str], message: str, tmp_path: Path
+    paths: list[str], args: list[str | bytes], message: str, tmp_path: Path
 ) -> None:
     done = run(*args, *(paths if "--sources" not in args else ["--index", str(tmp_path)]))
     assert done.returncode == 1
     assert done.stderr.strip().startswith(message) and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ASSISTANT_TOP_K", "abc"),
+        ("ASSISTANT_MAX_QUESTION_CHARS", "0"),
+        ("ASSISTANT_READ_ONLY", "?"),
+    ],
+)
+def test_a_bad_setting_is_one_line(paths: list[str], variable: str, value: str) -> None:
+    done = run("ask", "Who replaced Imran Khan?", *paths, env={variable: value})
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {variable} must be ") and done.stderr.count("\n") == 1
+
+
+def test_another_script_abstains_plainly(paths: list[str]) -> None:
+    done = run("ask", "巴基斯坦和塔利班是什么关系？", *paths)
+    assert done.returncode == 0 and done.stdout.startswith("The sources don't say.")
 
 
 def test_help_lists_the_commands() -> None:

@@ -78,6 +78,67 @@ def test_empty_question_is_one_clean_line(client: Any) -> None:
     assert "Traceback" not in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("question", "top_k", "message"),
+    [
+        ("x" * 1_000_000, 0, "the question is 1000000 characters long; the limit is 2000"),
+        ("Who replaced Imran Khan?", -1, "top_k must be a whole number from 1 to 100, not -1"),
+        ("Who replaced Imran Khan?", 1000, "top_k must be a whole number from 1 to 100, not 1000"),
+    ],
+)
+def test_bad_input_to_the_api_is_one_line(
+    client: Any, question: str, top_k: int, message: str
+) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as raised:
+        client.predict(question, top_k, api_name="/ask")
+    assert message in str(raised.value)
+    assert "Traceback" not in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_bad_question_is_a_calm_line_and_the_conversation_goes_on(server: Server) -> None:
+    """Driven over HTTP as the browser drives it: a broken character and a question past the cap
+    each get one line in the chat; the follow-up after them still knows the first question, so
+    the conversation was neither lost on the server nor cut on the page. (Gradio itself refuses a
+    slider value out of the slider's range.)"""
+    from benchmarks.pageclient import Call, PageSession, open_page
+
+    general = "Which Pakistani general went to Kabul for talks with the TTP?"
+
+    async def conversation() -> list[Call]:
+        client, events = await open_page(server.url)
+        session = PageSession(client, events)
+        calls = [await session.ask(general), await session.ask("Who \ud800 went?"),
+                 await session.ask("x" * 1_000_000),
+                 await session.ask("Who facilitated those talks?")]  # fmt: skip
+        await client.aclose()
+        return calls
+
+    calls = asyncio.run(conversation())
+    assert all(c.ok for c in calls), [c.error for c in calls if not c.ok]
+    turns = [_latest(c) for c in calls]
+    assert [t["turn"] for t in turns] == [0, 1, 2, 3]
+    replies = [t["messages"][1]["content"][0]["text"] for t in turns]
+    assert all('class="answer error"' in r for r in replies[1:3])
+    assert "broken character" in replies[1] and "1000000 characters long" in replies[2]
+    assert len(turns[2]["messages"][0]["content"][0]["text"]) < 3000  # the question, cut to show
+    assert "facilitated by the Afghan Taliban" in replies[3]
+
+
+def _latest(call: Any) -> dict[str, Any]:
+    """The chat turn an event sent to the page (the hidden `latest` JSON output)."""
+    return next(v for v in call.outputs if isinstance(v, dict) and "turn" in v)
+
+
+def test_the_question_box_stops_at_the_cap(server: Server) -> None:
+    import httpx
+
+    config = httpx.get(server.url + "config").json()
+    box = next(c for c in config["components"] if c["props"].get("elem_id") == "question")
+    assert box["props"]["max_length"] == server.assistant.settings.max_question_chars
+
+
 def test_sources_endpoint_lists_the_indexed_files(server: Server, client: Any) -> None:
     listed = client.predict(api_name="/sources")
     assert {s["source"] for s in listed} == set(files.listed(server.folder))

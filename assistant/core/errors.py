@@ -17,8 +17,28 @@ class IndexFailure(AssistantError):
     """The index cannot be opened, built or queried."""
 
 
-class EmptyQuestion(AssistantError):
+class BadQuestion(AssistantError):
+    """The question cannot be asked as given: not text, or broken characters."""
+
+
+class EmptyQuestion(BadQuestion):
     """The question is empty or only whitespace."""
+
+
+class QuestionTooLong(BadQuestion):
+    """The question is longer than the `max_question_chars` setting allows."""
+
+
+class BadHistory(AssistantError):
+    """The conversation history is not a list of chat messages, or is too large."""
+
+
+class BadTopK(AssistantError):
+    """The number of passages to retrieve is not a whole number in range."""
+
+
+class BadSetting(AssistantError):
+    """A setting (an ASSISTANT_* variable or a keyword) is of the wrong kind or out of range."""
 
 
 class IndexBusy(IndexFailure):

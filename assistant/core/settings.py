@@ -15,6 +15,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.core.errors import BadSetting
+from assistant.core.inputs import SETTING_RANGES, setting_int
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INDEX_FORMAT_VERSION = 2  # 2: generations, one collection, sentence vectors in metadata
 
@@ -51,6 +54,8 @@ class Settings:
     """Torch threads at query time; 1 beats 2 on a busy 2-core machine by 10x at p95."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
+    max_question_chars: int = 2000
+    """Longest question accepted, by every entry point alike (the web's box stops typing there)."""
     web_workers: int = 8 * (os.cpu_count() or 1)
     """Questions the web chat answers at once. An answer is ~20 ms of CPU but its stream stays
     open for ~0.2 s, so several per core keep the cores busy (benchmarks/load.py; docs/load.md)."""
@@ -70,9 +75,14 @@ class Settings:
         for f in fields(cls):
             raw = os.environ.get(f"ASSISTANT_{f.name.upper()}")
             if raw is not None and raw != "":
-                values[f.name] = _coerce(f.name, raw)
-        values.update({k: _coerce(k, v) for k, v in overrides.items() if v is not None})
+                values[f.name] = _coerce(f.name, raw, f"ASSISTANT_{f.name.upper()}")
+        values.update({k: _coerce(k, v, k) for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+    def __post_init__(self) -> None:
+        """Every whole-number setting in its range, so a typo fails here in one line, not later."""
+        for name in SETTING_RANGES:
+            setting_int(name, getattr(self, name))
 
     def recipe(self) -> dict[str, Any]:
         """What the stored chunks and vectors depend on; any change forces a full rebuild."""
@@ -90,12 +100,21 @@ def fingerprint_of(recipe: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _coerce(name: str, value: Any) -> Any:
-    kind = {f.name: f.type for f in fields(Settings)}[name]
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False}  # fmt: skip
+
+
+def _coerce(name: str, value: Any, where: str) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    if name not in kinds:
+        raise BadSetting(f"there is no setting named {name!r}")
+    kind = kinds[name]
     if kind == "Path":
         return Path(value).expanduser()
     if kind == "int":
-        return int(value)
-    if kind == "bool":
-        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-    return str(value)
+        return setting_int(name, value, where)
+    if kind == "bool" and not isinstance(value, bool):
+        if str(value).strip().lower() not in _BOOLS:
+            raise BadSetting(f"{where} must be one of 1, true, yes, on, 0, false, no, off")
+        return _BOOLS[str(value).strip().lower()]
+    return value if kind == "bool" else str(value)

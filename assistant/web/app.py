@@ -16,6 +16,7 @@ import gradio as gr
 from gradio.events import api
 
 from assistant.api import Assistant
+from assistant.core.settings import Settings
 from assistant.web import assets, files, render
 from assistant.web.handlers import Conversation, Handlers
 from assistant.web.manage import SourceHandlers
@@ -61,7 +62,7 @@ def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
         conv = gr.State(Conversation())
         with gr.Tabs():
-            chat = _chat_tab(assistant.settings.top_k, _examples(handlers.folder))
+            chat = _chat_tab(assistant.settings, _examples(handlers.folder))
             sources_tab(app, SourceHandlers(assistant))
         _wire_chat(handlers, chat, conv, workers)
         api(handlers.ask, api_name="ask", concurrency_limit=workers)
@@ -75,12 +76,12 @@ def _examples(folder: Path) -> list[str]:
     return [q for name, qs in EXAMPLES.items() if name in present for q in qs]
 
 
-def _chat_tab(top_k: int, examples: list[str]) -> ChatParts:
+def _chat_tab(settings: Settings, examples: list[str]) -> ChatParts:
     """The Chat tab: the conversation on the left, the evidence panel on the right."""
     with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
         with gr.Column(scale=7):
-            chatbot, question = _conversation(examples)
-            slider, show_hits = _settings(top_k)
+            chatbot, question = _conversation(examples, settings.max_question_chars)
+            slider, show_hits = _settings(settings.top_k)
         with gr.Column(scale=5):
             panel = gr.HTML(render.evidence_panel(None, False), elem_id="evidence-panel")
             # The newest turn's messages: the server sends only these, the page adds them.
@@ -88,7 +89,7 @@ def _chat_tab(top_k: int, examples: list[str]) -> ChatParts:
     return ChatParts(chatbot, question, slider, show_hits, panel, latest)
 
 
-def _conversation(examples: list[str]) -> tuple[gr.Chatbot, gr.Textbox]:
+def _conversation(examples: list[str], max_chars: int) -> tuple[gr.Chatbot, gr.Textbox]:
     """The chat history and the question box under it."""
     chatbot = gr.Chatbot(
         show_label=False,
@@ -104,7 +105,7 @@ def _conversation(examples: list[str]) -> tuple[gr.Chatbot, gr.Textbox]:
     question = gr.Textbox(
         show_label=False,
         placeholder="Ask about the sources…",
-        max_length=2000,
+        max_length=max_chars,  # the server refuses longer questions from any client alike
         submit_btn=True,
         autofocus=True,
         elem_id="question",

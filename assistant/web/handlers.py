@@ -16,7 +16,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.core.errors import AssistantError, IndexDamaged
+from assistant.core.errors import AssistantError, BadQuestion, EmptyQuestion, IndexDamaged
+from assistant.core.inputs import clean_question, shown
 from assistant.core.types import Answer
 from assistant.web import render
 
@@ -33,6 +34,13 @@ def _log_failure(level: int, exc: Exception, question: str) -> None:
     log.log(level, "stage=answer error=%s question_chars=%d%s", type(exc).__name__,
             len(question), f" source={source}" if source else "",
             exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
+
+
+def _whole(value: object) -> object:
+    """The slider's number as an int when it is whole; anything else goes on to be refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 class Public:
@@ -98,24 +106,36 @@ class Handlers:
         """Chat turn: show the question at once with a pending reply, then the answer.
 
         Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
-        Only this turn travels to the page; the page keeps the earlier ones."""
-        q = (question or "").strip()
-        if not q:
+        Only this turn travels to the page; the page keeps the earlier ones. A question that
+        cannot be asked gets one calm line in its place, and the conversation goes on."""
+        limit = self.assistant.settings.max_question_chars
+        try:
+            q = clean_question(question, limit)
+        except EmptyQuestion:
             yield gr.skip(), gr.skip(), conv, gr.skip()
+            return
+        except BadQuestion as exc:
+            _log_failure(logging.INFO, exc, str(question))
+            yield self._refused(shown(str(question), limit), str(exc), conv)
             return
         n = conv.turns
         yield "", _turn(n, q, render.pending_message()), conv, gr.skip()
-        answer = self._answer(q, list(conv.history), int(top_k))
+        answer = self._answer(q, list(conv.history), _whole(top_k))
         if isinstance(answer, str):
-            conv = replace(conv, turns=n + 1)
-            yield gr.skip(), _turn(n, q, render.error_message(answer)), conv, gr.skip()
+            yield self._refused(q, answer, conv)
             return
         yield self._shown(q, answer, conv, show_hits)
 
-    def _answer(self, q: str, history: Messages, top_k: int) -> Answer | str:
+    @staticmethod
+    def _refused(q: str, line: str, conv: Conversation) -> tuple[Any, ...]:
+        """The turn with one line in place of an answer; the history is left as it was."""
+        n = conv.turns
+        return "", _turn(n, q, render.error_message(line)), replace(conv, turns=n + 1), gr.skip()
+
+    def _answer(self, q: str, history: Messages, top_k: object) -> Answer | str:
         """The answer, or the one line to show in its place when answering fails."""
         try:
-            return self.assistant.answer(q, history, top_k)
+            return self.assistant.answer(q, history, top_k)  # type: ignore[arg-type]
         except IndexDamaged as exc:  # worded for the page: the remedy is a button, not a command
             _log_failure(logging.WARNING, exc, q)
             return self.public(damaged(exc, self.assistant.settings.read_only))
@@ -156,9 +176,13 @@ class Handlers:
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
     def ask(self, question: str, top_k: int = 0) -> dict[str, Any]:
-        """Answer a question: text, citations with offsets, abstained, query, retrieved passages."""
+        """Answer a question: text, citations with offsets, abstained, query, retrieved passages.
+
+        top_k: passages to retrieve, 1 to 100; 0 means the server's setting."""
         try:
-            answer = self.assistant.answer(question, None, top_k or None)
+            # Anything but 0 goes as given, so a bad value is refused in one line, not bent.
+            k = None if top_k == 0 and not isinstance(top_k, bool) else top_k
+            answer = self.assistant.answer(question, None, k)
         except AssistantError as exc:
             raise gr.Error(self.public(str(exc))) from None
         data = answer.to_dict()

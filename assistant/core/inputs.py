@@ -1,0 +1,161 @@
+"""Check what callers pass in before any work is done: the question, the history, the settings.
+
+Pure functions that return a clean value or raise one typed error whose message is one line naming
+the limit and the setting. The question is stripped, its whitespace and control characters folded
+to single spaces, valid surrogate pairs joined and lone surrogates refused, and its length capped
+(`max_question_chars`). The history becomes a list of {"role", "content"} messages from either chat
+messages or the (user, assistant) pairs older Gradio chats hold. What it leaves out: whether the
+question makes sense, is in English or tries to instruct the assistant. Those are answered (or
+abstained from) like any other question, since the answer only ever quotes the sources.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from assistant.core.errors import (
+    BadHistory,
+    BadQuestion,
+    BadSetting,
+    BadTopK,
+    EmptyQuestion,
+    QuestionTooLong,
+)
+
+# Inclusive bounds of every whole-number setting: beyond them a typo, not a choice.
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "chunk_words": (10, 1000),
+    "top_k": (1, 100),
+    "candidates": (1, 1000),
+    "rrf_k": (1, 10_000),
+    "max_quotes": (1, 10),
+    "query_threads": (1, 256),
+    "batch_size": (1, 4096),
+    "web_workers": (1, 10_000),
+    "max_question_chars": (10, 100_000),
+}
+HISTORY_MESSAGES = 1000  # more is not a conversation; follow-ups read only the last few turns
+MESSAGE_CHARS = 100_000  # one earlier message, question or answer
+ROLES = ("user", "assistant", "system")
+
+_CONTROL = re.compile(r"(?!\s)[\x00-\x1f\x7f-\x9f]")  # noise: "Pesh\x00awar" -> "Peshawar"
+_SPACES = re.compile(r"\s+")  # newlines, tabs and other spaces: a question is one line
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question stripped and on one line, or BadQuestion (EmptyQuestion, QuestionTooLong)."""
+    if question is None:
+        raise EmptyQuestion("the question is empty")
+    if not isinstance(question, str):
+        raise BadQuestion(f"the question must be text, not {type(question).__name__}")
+    text = question.strip()  # before the slower steps, so a huge question costs one pass
+    if len(text) > max_chars:
+        raise QuestionTooLong(
+            f"the question is {len(text)} characters long; the limit is {max_chars} "
+            "(max_question_chars, ASSISTANT_MAX_QUESTION_CHARS)"
+        )
+    text = _joined_pairs(text)
+    if _SURROGATE.search(text):
+        raise BadQuestion("the question holds a broken character (a lone surrogate); retype it")
+    text = _SPACES.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", text))).strip()
+    if not text:
+        raise EmptyQuestion("the question is empty")
+    return text
+
+
+def shown(text: str, max_chars: int) -> str:
+    """Any text made safe to display and send as JSON: surrogates replaced, at most max_chars."""
+    text = _SURROGATE.sub("\ufffd", _joined_pairs(text))
+    return text if len(text) <= max_chars else text[:max_chars] + "…"
+
+
+def _joined_pairs(text: str) -> str:
+    """Surrogate pairs (as UTF-16 text decoded without joining them) made one character each."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def clean_history(history: object) -> list[dict[str, str]]:
+    """Chat messages, or (user, assistant) pairs, as {"role", "content"} messages, or BadHistory."""
+    if history is None:
+        return []
+    if isinstance(history, str | bytes | Mapping) or not isinstance(history, list | tuple):
+        raise BadHistory(f"the history must be a list of messages, not {type(history).__name__}")
+    if len(history) > HISTORY_MESSAGES:
+        raise BadHistory(
+            f"the history holds {len(history)} messages; the limit is {HISTORY_MESSAGES}"
+        )
+    messages: list[dict[str, str]] = []
+    for i, item in enumerate(history):
+        if isinstance(item, Mapping):
+            messages.append(_message(i, item.get("role"), item.get("content")))
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            pair = zip(ROLES[:2], item, strict=True)
+            messages += [_message(i, role, text) for role, text in pair if text is not None]
+        else:
+            raise BadHistory(
+                f"history item {i} must be a message {{'role', 'content'}} or a (user, assistant) "
+                f"pair, not {type(item).__name__}"
+            )
+    return [m for m in messages if m["role"] != "system" and m["content"]]
+
+
+def _message(i: int, role: object, content: object) -> dict[str, str]:
+    if role is None:
+        raise BadHistory(f"history item {i} has no role; use 'user' or 'assistant'")
+    if role not in ROLES:
+        raise BadHistory(f"history item {i} has role {str(role)[:20]!r}; use 'user' or 'assistant'")
+    text = _content(i, content)
+    if len(text) > MESSAGE_CHARS:
+        raise BadHistory(f"history item {i} is longer than {MESSAGE_CHARS} characters")
+    text = _CONTROL.sub("", shown(text, MESSAGE_CHARS))
+    return {"role": str(role), "content": text.strip()}
+
+
+def _content(i: int, content: object) -> str:
+    """A message's text: a string, or the text parts of a list such as Gradio sends."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list | tuple):
+        parts = [p.get("text") if isinstance(p, Mapping) else p for p in content]
+        if all(isinstance(p, str) for p in parts):
+            return " ".join(parts)  # type: ignore[arg-type]
+    raise BadHistory(f"history item {i} has content of type {type(content).__name__}, not text")
+
+
+def check_top_k(top_k: object) -> int | None:
+    """Passages to retrieve: None for the setting, else a whole number in range, or BadTopK."""
+    if top_k is None:
+        return None
+    low, high = SETTING_RANGES["top_k"]
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not low <= top_k <= high:
+        raise BadTopK(f"top_k must be a whole number from {low} to {high}, not {_brief(top_k)}")
+    return top_k
+
+
+def setting_int(name: str, value: object, where: str = "") -> int:
+    """A whole-number setting parsed from text or taken as is, in SETTING_RANGES, or BadSetting.
+
+    `where` names what the user typed (an environment variable, a flag); the default is both."""
+    where = where or f"{name} (ASSISTANT_{name.upper()})"
+    low, high = SETTING_RANGES.get(name, (-(2**63), 2**63 - 1))
+    number: object = value
+    if isinstance(value, str):
+        number = int(value.strip()) if re.fullmatch(r"\s*[+-]?\d{1,19}\s*", value) else None
+    if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+        raise BadSetting(
+            f"{where} must be a whole number from {low} to {high}, not {_brief(value)}"
+        )
+    return number
+
+
+def _brief(value: object) -> str:
+    """A value as a short one-line token for an error message."""
+    text = repr(value) if isinstance(value, str | bytes | int | float) else type(value).__name__
+    return shown(" ".join(text.split()), 30)
