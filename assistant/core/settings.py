@@ -48,7 +48,12 @@ class Settings:
     max_quotes: int = 2
     """Most sentences quoted in one answer."""
     query_threads: int = 1
-    """Torch threads at query time; 1 beats 2 on a busy 2-core machine by 10x at p95."""
+    """Threads per query embedding; 1 beats 2 on a busy 2-core machine by 10x at p95."""
+    query_encoder: str = "onnx"
+    """What embeds questions: "onnx", the int8 ONNX export of the packaged MiniLM (loads in
+    ~0.2 s without torch; its vectors agree with the index's to cosine >= 0.998, the evaluation
+    figures are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
+    With `model` set, queries always use torch."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     web_workers: int = 8 * (os.cpu_count() or 1)
