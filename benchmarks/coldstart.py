@@ -22,12 +22,16 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 QUESTION = "How many people did the attack on the army school in Peshawar kill?"
+# Every run starts outside the checkout, so `-m assistant` and `-c` import the package the
+# `assistant` command imports (the current directory would come first on sys.path).
+ELSEWHERE = tempfile.gettempdir()
 
 STEPS = """
 import json, sys, time
@@ -72,7 +76,9 @@ def command() -> list[str]:
 
 def wall(args: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ELSEWHERE
+    )
     return time.perf_counter() - started
 
 
@@ -80,7 +86,7 @@ def imports(question: str) -> dict[str, float]:
     """Seconds of import time per top-level package (self times summed), largest first."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "assistant", "ask", question],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ELSEWHERE,
     )  # fmt: skip
     by_package: Counter[str] = Counter()
     for line in done.stderr.splitlines():
@@ -92,8 +98,9 @@ def imports(question: str) -> dict[str, float]:
 
 def steps(question: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", STEPS, question], check=True, capture_output=True, text=True
-    )
+        [sys.executable, "-c", STEPS, question],
+        check=True, capture_output=True, text=True, cwd=ELSEWHERE,
+    )  # fmt: skip
     marks: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return marks
 
