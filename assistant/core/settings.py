@@ -51,8 +51,8 @@ class Settings:
     """Threads per query embedding; 1 beats 2 on a busy 2-core machine by 10x at p95."""
     query_encoder: str = "onnx"
     """What embeds questions: "onnx", the int8 ONNX export of the packaged MiniLM (loads in
-    ~0.2 s without torch; its vectors agree with the index's to cosine >= 0.998, the evaluation
-    figures are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
+    ~0.3 s without torch; its vectors agree with torch's to cosine >= 0.998 and gold, holdout and
+    dev accuracy are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
     With `model` set, queries always use torch."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
