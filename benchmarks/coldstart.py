@@ -1,13 +1,13 @@
 """How long a fresh `assistant ask "..."` takes, and where the time goes.
 
 Runs the installed `assistant ask QUESTION` as a subprocess once to warm the OS cache, then --runs
-times, and prints the median, min and max wall time. Then, each in a fresh process: the bare
-Python start (`python -c pass`, median of 5), the import time by top-level package from
-`python -X importtime -m assistant ask` (self times summed per package), and the ask path's
-steps timed inside one process: importing the API, opening the index (with its checks), loading
-the query model, the first query vector, loading spaCy (only when the question has a wh-word),
-and the rest of the answer. Not a test: reports, never asserts. Left out: a cold OS cache (after
-a reboot, reading torch and the models from disk adds seconds) and `assistant serve`.
+times, and prints the median, min and max wall time and the median CPU time. Then, each in a fresh
+process: the bare Python start (`python -c pass`, median of 5), the import time by top-level
+package from `python -X importtime -m assistant ask` (self times summed per package), and the ask
+path's steps timed inside one process: importing the API, opening the index (with its checks),
+loading the query model, the first query vector, loading spaCy (only when the question has a
+wh-word), and the rest of the answer. Not a test: reports, never asserts. Left out: a cold OS
+cache (after a reboot, reading the libraries and models from disk adds seconds) and `serve`.
 
 Run: .venv/bin/python benchmarks/coldstart.py [--question Q] [--runs 5] [--json out.json]
 (ASSISTANT_INDEX, ASSISTANT_QUERY_ENCODER and the other settings apply to every run.)
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -74,12 +75,19 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
 
 
-def wall(args: list[str]) -> float:
+def wall(args: list[str], cpu: list[float] | None = None) -> float:
+    """Wall seconds of one run; its CPU seconds (user + system) are appended to `cpu`: on a busy
+    machine they change less than the wall time does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ELSEWHERE
     )
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return elapsed
 
 
 def imports(question: str) -> dict[str, float]:
@@ -108,7 +116,8 @@ def steps(question: str) -> dict[str, float]:
 def measure(question: str, runs: int) -> dict[str, Any]:
     ask = [*command(), "ask", question]
     wall(ask)  # warm-up: the OS cache holds the libraries and models afterwards
-    times = [wall(ask) for _ in range(runs)]
+    cpu: list[float] = []
+    times = [wall(ask, cpu) for _ in range(runs)]
     start = statistics.median(wall([sys.executable, "-c", "pass"]) for _ in range(5))
     by_package = imports(question)
     return {
@@ -118,6 +127,7 @@ def measure(question: str, runs: int) -> dict[str, Any]:
         "median_s": round(statistics.median(times), 3),
         "min_s": round(min(times), 3),
         "max_s": round(max(times), 3),
+        "cpu_median_s": round(statistics.median(cpu), 3),
         "python_start_s": round(start, 3),
         "imports_total_s": round(sum(by_package.values()), 3),
         "imports_by_package_s": dict(list(by_package.items())[:15]),
@@ -134,7 +144,8 @@ def main() -> None:
     args = p.parse_args()
     r = measure(args.question, args.runs)
     print(f"{r['command']}: median {r['median_s']} s, min {r['min_s']}, max {r['max_s']} "
-          f"over {args.runs} runs after 1 warm-up (load average {r['load_average']})")  # fmt: skip
+          f"over {args.runs} runs after 1 warm-up; CPU median {r['cpu_median_s']} s "
+          f"(load average {r['load_average']})")  # fmt: skip
     print(f"\npython start {r['python_start_s']} s; imports {r['imports_total_s']} s, by package:")
     for name, seconds in r["imports_by_package_s"].items():
         print(f"  {name:28} {seconds:6.3f}")
