@@ -10,15 +10,15 @@ ASSISTANT_* environment variables, and builds the index on first use when it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.answering.asks import analyse, holds
-from assistant.answering.entities import tag
+from assistant.answering.asks import Asks, analyse, checks_sentences, holds, needs_tags
+from assistant.answering.entities import Tagged, tag
 from assistant.answering.extractive import (
     Decision,
     Scored,
@@ -72,9 +72,8 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
         self.thresholds = Thresholds(max_quotes=max(1, self.settings.max_quotes))
-        self.embeddings = LocalEmbeddings(
-            self.settings.model, self.settings.query_threads, self.settings.batch_size
-        )
+        s = self.settings
+        self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
@@ -210,14 +209,7 @@ class Assistant:
         oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
         sentences = self._sentences(view, hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        tagged = tag(question)
-        asks = analyse(tagged)
-        before = previous_sentences(sentences)
-
-        def accept(s: Scored) -> bool:
-            key = (s.sentence.source, s.sentence.start)
-            return holds(asks, tagged, tag(s.sentence.text), before.get(key, ""))
-
+        accept = _acceptor(question, previous_sentences(sentences))
         return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
 
     def _sentences(self, view: IndexView, hits: list[Hit]) -> list[Sentence]:
@@ -230,6 +222,27 @@ class Assistant:
                      if chunk[cid].source in files else None)
             for cid, start, end, text, vec in view.store.sentences_of(list(rank))
         ]  # fmt: skip
+
+
+def _acceptor(question: str, before: dict[tuple[str, int], str]) -> Callable[[Scored], bool]:
+    """Whether a sentence holds what the question asks for (asks.py). spaCy runs only when a
+    sentence is put to it, and then only if the question can refuse one: a question without a
+    wh-word, or one asking for no particular kind of answer, accepts every sentence untagged."""
+    if not needs_tags(question):
+        return lambda s: True
+    asked: list[tuple[Tagged, Asks]] = []  # the question's tags and asks, made on first use
+
+    def accept(s: Scored) -> bool:
+        if not asked:
+            tagged = tag(question)
+            asked.append((tagged, analyse(tagged)))
+        tagged, asks = asked[0]
+        if not checks_sentences(asks):
+            return True
+        key = (s.sentence.source, s.sentence.start)
+        return holds(asks, tagged, tag(s.sentence.text), before.get(key, ""))
+
+    return accept
 
 
 def _known(keyword: KeywordIndex, term: str) -> bool:

@@ -1,4 +1,4 @@
-"""The `assistant` command: index, ask, serve, eval. Library errors become one line and exit 1.
+"""The `assistant` command: index, ask, chat, serve, eval. Library errors become one line, exit 1.
 
 Flags shared by every command (--sources, --index, --chroma-url) override ASSISTANT_* variables,
 which override the defaults in `assistant.core.settings`.
@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.core.errors import AssistantError
+from assistant.core.types import Answer
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
   assistant index --dry-run            list what a refresh would add, re-embed and remove
   assistant ask "Who replaced Imran Khan as prime minister?"
   assistant ask --json "What did the Taliban warn Pakistan of?"
+  assistant chat                       questions in the terminal; follow-ups use the earlier turns
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
   ASSISTANT_AUTH=ann:pw assistant serve --host 0.0.0.0   the same for the network, with a login
   assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
@@ -48,6 +50,13 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
     ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
+    sub.add_parser(
+        "chat",
+        parents=[common],
+        help="ask questions in the terminal, follow-ups included",
+        description="Reads questions line by line and answers each with its quotes; a follow-up "
+        '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C.',
+    )
     serve = sub.add_parser("serve", parents=[common], help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -122,6 +131,47 @@ def cmd_ask(args: argparse.Namespace) -> int:
         data.pop("hits")
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    _print_answer(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A terminal chat: one question per line; every turn is history for the next."""
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing and ↑ for earlier questions in input())
+
+        print("Ask a question about the sources; exit, Ctrl-D or Ctrl-C ends.")
+    assistant = _assistant(args)
+    history: list[dict[str, str]] = []
+    while True:
+        try:
+            question = input("> " if interactive else "").strip()
+        except (EOFError, KeyboardInterrupt):
+            if interactive:
+                print()  # the shell's prompt starts on a line of its own
+            return 0
+        if question.lower() in ("exit", "quit"):
+            return 0
+        if not question:
+            continue
+        try:
+            answer = assistant.answer(question, history)
+        except AssistantError as exc:  # one line, and the conversation goes on
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        except KeyboardInterrupt:  # gives up this answer only
+            print("interrupted", file=sys.stderr)
+            continue
+        _print_answer(answer)
+        print(flush=True)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text},
+        ]
+
+
+def _print_answer(answer: Answer) -> None:
     print(answer.text)
     if answer.query != answer.question:
         print(f"\n(searched for: {answer.query})")
@@ -130,7 +180,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(
             f"\n[{i}] {c.title} — {c.source}{page}, characters {c.start}-{c.end}\n    {c.excerpt}"
         )
-    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -184,6 +233,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 COMMANDS = {
     "index": cmd_index,
     "ask": cmd_ask,
+    "chat": cmd_chat,
     "serve": cmd_serve,
     "eval": cmd_eval,
     "hash-password": cmd_hash_password,

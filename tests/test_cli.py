@@ -118,3 +118,78 @@ def test_missing_sources_folder_is_one_line(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         f"error: sources folder not found: {tmp_path / 'nowhere'}"
     ]
+
+
+def chat(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_chat_keeps_history_so_a_follow_up_works(paths: list[str]) -> None:
+    turns = [
+        "Which Pakistani general went to Kabul for talks with the TTP?",
+        "",
+        "Who facilitated those talks?",
+        "exit",
+        "never asked",
+    ]
+    done = chat("\n".join(turns) + "\n", *paths)
+    assert done.returncode == 0, done.stderr
+    first, follow = done.stdout.split("(searched for: ")
+    assert "\n[1] " in first and ", characters " in first
+    query, citations = follow.split("\n", 1)
+    assert query.startswith("Who facilitated those talks? ") and "TTP" in query
+    assert "\n[1] " in citations and "facilitated by the Afghan Taliban" in citations
+    assert "never asked" not in done.stdout and done.stderr == ""
+
+
+def test_chat_errors_are_one_line_and_the_loop_goes_on(tmp_path: Path) -> None:
+    args = ["--sources", str(tmp_path / "none"), "--index", str(tmp_path / "index")]
+    done = chat("first question\nsecond question\n", *args)  # ends on EOF
+    assert done.returncode == 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(
+        line.startswith("error: sources folder not found") for line in lines
+    )
+
+
+SHOW_MODULES = """
+import sys
+from assistant.cli import main
+main(sys.argv[1:])
+heavy = ("torch", "sentence_transformers", "gradio", "spacy", "langchain_chroma")
+print("loaded:", *sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "loaded"),
+    [
+        ("Tell me about the drone strikes in Kabul", ""),  # no wh-word: no entity check
+        ("How many people did the attack on the army school in Peshawar kill?", " spacy"),
+    ],
+)
+def test_ask_imports_neither_torch_nor_gradio(paths: list[str], question: str, loaded: str) -> None:
+    assert run("index", "--quiet", *paths).returncode == 0  # answering alone never embeds sources
+    done = subprocess.run(
+        [sys.executable, "-c", SHOW_MODULES, "ask", question, *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\n[1] " in done.stdout
+    assert done.stdout.rstrip().endswith(f"loaded:{loaded}")
+
+
+def test_import_assistant_loads_no_library() -> None:
+    code = (
+        "import sys, assistant; print(sorted(m for m in ('chromadb', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

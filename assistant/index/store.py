@@ -1,11 +1,12 @@
-"""The only module that talks to Chroma: one collection of chunks behind langchain's Chroma store.
+"""The only module that talks to Chroma: one collection of chunks, used through chromadb's own API.
 
 Each chunk is stored with its vector and, in its metadata, its provenance (source, title, start,
 end, page) plus its sentences: their offsets and their own vectors, packed as float16. Answering
 scores sentences with those vectors, so nothing is embedded at query time but the question, and
 sentences cost no nearest-neighbour index of their own. The client is either embedded (a folder)
 or a Chroma server reached over HTTP; telemetry is off in both. Embedding happens elsewhere: this
-module stores vectors it is given.
+module stores vectors it is given. langchain's Chroma wrapper serves only the evaluation's textbook
+baseline: importing it costs ~0.4 s (langsmith and its tracers), which `assistant ask` does not pay.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import IndexFailure
@@ -68,14 +68,12 @@ class Embedded:
 
 
 class ChromaStore:
-    def __init__(self, client: Any, embeddings: Embeddings, prefix: str = "assistant"):
+    def __init__(self, client: Any, prefix: str = "assistant"):
         self.client = client
         self.name = f"{prefix}-chunks"
-        self.chunks = Chroma(
-            collection_name=self.name,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata=_SPACE,
+        # No embedding function: vectors always come with the call (as langchain's wrapper did).
+        self.collection = client.get_or_create_collection(
+            name=self.name, embedding_function=None, metadata=_SPACE
         )
 
     def add(self, items: list[Embedded]) -> None:
@@ -92,7 +90,7 @@ class ChromaStore:
     def copy_to(self, other: ChromaStore, chunk_ids: list[str]) -> None:
         """Copy stored chunks, vectors included, into another store: nothing is re-embedded."""
         for i in range(0, len(chunk_ids), _BATCH):
-            got = self.chunks._collection.get(
+            got = self.collection.get(
                 ids=chunk_ids[i : i + _BATCH], include=["embeddings", "metadatas", "documents"]
             )
             if got["ids"]:
@@ -114,7 +112,7 @@ class ChromaStore:
             self.client.delete_collection(self.name)
 
     def count(self) -> int:
-        return int(self.chunks._collection.count())
+        return int(self.collection.count())
 
     def problem(self, chunk_ids: list[str]) -> str:
         """What is wrong with this store as the home of chunk_ids, or "": it must answer a count
@@ -123,7 +121,7 @@ class ChromaStore:
         probe = list(dict.fromkeys(chunk_ids[:1] + chunk_ids[-1:]))
         try:
             count = self.count()
-            found = self.chunks._collection.get(ids=probe, include=[])["ids"] if probe else []
+            found = self.collection.get(ids=probe, include=[])["ids"] if probe else []
         except Exception as exc:  # chromadb raises many types; any of them means no answer
             return f"the Chroma store does not answer: {_first_line(exc)}"
         listed = len(set(chunk_ids))
@@ -148,10 +146,19 @@ class ChromaStore:
             k = min(k, self.count())
             if k == 0:
                 return []
-            found = self.chunks.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+            got: Any = self.collection.query(
+                query_embeddings=[vector],
+                n_results=k,
+                include=["metadatas", "documents", "distances"],
+            )
+        found = zip(
+            got["ids"][0], got["metadatas"][0], got["documents"][0], got["distances"][0],
+            strict=True,
+        )  # fmt: skip
         return [
-            (_chunk(doc.id or "", doc.metadata, doc.page_content), 1.0 - distance)
-            for doc, distance in found
+            (_chunk(cid, meta or {}, text), 1.0 - distance)
+            for cid, meta, text, distance in found
+            if text is not None
         ]
 
     def sentences_of(self, chunk_ids: list[str]) -> list[SentenceRow]:
@@ -159,7 +166,7 @@ class ChromaStore:
         if not chunk_ids:
             return []
         with _reading("read"):
-            got: Any = self.chunks._collection.get(
+            got: Any = self.collection.get(
                 ids=chunk_ids, include=["metadatas", "documents"]
             )
         rows: list[SentenceRow] = []
@@ -173,7 +180,7 @@ class ChromaStore:
 
     def _call(self, method: str, **kwargs: Any) -> None:
         try:
-            getattr(self.chunks._collection, method)(**kwargs)
+            getattr(self.collection, method)(**kwargs)
         except Exception as exc:  # a full disk or a lost server: one line for the user
             raise IndexFailure(f"the Chroma store refused to {method} chunks: {exc}") from exc
 
@@ -183,16 +190,16 @@ class StoreFactory:
     prefix named after it on a Chroma server (the folder then holds only the bookkeeping)."""
 
     def __init__(self, embeddings: Embeddings, url: str = ""):
-        self.embeddings = embeddings
+        self.embeddings = embeddings  # what the vectors are made with; the stores never embed
         self.url = url
         self._server: Any = None
 
     def open(self, folder: Path) -> ChromaStore:
         if not self.url:
-            return ChromaStore(make_client(folder / "chroma"), self.embeddings)
+            return ChromaStore(make_client(folder / "chroma"))
         if self._server is None:
             self._server = make_client(None, self.url)
-        return ChromaStore(self._server, self.embeddings, prefix=f"assistant-{folder.name}")
+        return ChromaStore(self._server, prefix=f"assistant-{folder.name}")
 
     def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore:
         """target's store holding source's chunks except `drop`; nothing is re-embedded.
@@ -286,6 +293,8 @@ def textbook_search(documents: list[Any], embeddings: Embeddings) -> Any:
 
     Returns `search(query, k) -> list[Chunk]`. Used only by the evaluation, as the baseline.
     """
+    from langchain_chroma import Chroma
+
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
     name = f"textbook-{id(documents)}"
     store = Chroma(name, embeddings, client=client, collection_metadata=_SPACE)
