@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.asks import Asks, analyse, checks_sentences, holds, needs_tags
-from assistant.answering.entities import Tagged, tag
+from assistant.answering.entities import Tagged, tag, tag_all
 from assistant.answering.extractive import (
     Decision,
     Scored,
@@ -209,7 +209,8 @@ class Assistant:
         oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
         sentences = self._sentences(view, hits)
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        accept = _acceptor(question, previous_sentences(sentences))
+        checked = [s.sentence.text for s in scored[: self.thresholds.candidates]]
+        accept = _acceptor(question, previous_sentences(sentences), checked)
         return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
 
     def _sentences(self, view: IndexView, hits: list[Hit]) -> list[Sentence]:
@@ -224,10 +225,13 @@ class Assistant:
         ]  # fmt: skip
 
 
-def _acceptor(question: str, before: dict[tuple[str, int], str]) -> Callable[[Scored], bool]:
+def _acceptor(
+    question: str, before: dict[tuple[str, int], str], checked: list[str]
+) -> Callable[[Scored], bool]:
     """Whether a sentence holds what the question asks for (asks.py). spaCy runs only when a
     sentence is put to it, and then only if the question can refuse one: a question without a
-    wh-word, or one asking for no particular kind of answer, accepts every sentence untagged."""
+    wh-word, or one asking for no particular kind of answer, accepts every sentence untagged.
+    The sentences `checked` (those decide will put to it) are then tagged in one batch."""
     if not needs_tags(question):
         return lambda s: True
     asked: list[tuple[Tagged, Asks]] = []  # the question's tags and asks, made on first use
@@ -236,6 +240,8 @@ def _acceptor(question: str, before: dict[tuple[str, int], str]) -> Callable[[Sc
         if not asked:
             tagged = tag(question)
             asked.append((tagged, analyse(tagged)))
+            if checks_sentences(asked[0][1]):
+                tag_all(checked)
         tagged, asks = asked[0]
         if not checks_sentences(asks):
             return True

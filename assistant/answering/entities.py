@@ -14,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
@@ -63,16 +63,37 @@ def load() -> Any:
         return _NLP[0]
 
 
-@lru_cache(maxsize=4096)
+_CACHE: OrderedDict[str, Tagged] = OrderedDict()  # by text, newest last; guarded by _RUN_LOCK
+_CACHE_SIZE = 4096
+
+
 def tag(text: str) -> Tagged:
+    return tag_all([text])[0]
+
+
+def tag_all(texts: Sequence[str]) -> list[Tagged]:
+    """Tags of each text; those not cached go through spaCy together (nlp.pipe), about twice as
+    fast per sentence as one call each."""
     nlp = load()
     with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not shared-safe
-        # thinc keeps its ops in a context variable, unset in each new worker thread's context;
-        # finding them again tries two absent imports per call, 4% of a loaded server's CPU.
-        from thinc.api import set_current_ops
+        missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+        if missing:
+            # thinc keeps its ops in a context variable, unset in each new worker thread's
+            # context; finding them again tries two absent imports per call (4% of a server).
+            from thinc.api import set_current_ops
 
-        set_current_ops(_NLP[1])
-        doc = nlp(text)
+            set_current_ops(_NLP[1])
+            for text, doc in zip(missing, nlp.pipe(missing), strict=True):
+                _CACHE[text] = _tagged(doc)
+        for text in texts:
+            _CACHE.move_to_end(text)
+        found = [_CACHE[t] for t in texts]
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def _tagged(doc: Any) -> Tagged:
     return Tagged(
         tuple(Token(t.text, t.tag_) for t in doc),
         tuple(Entity(e.text, e.label_, e.start, e.end - 1) for e in doc.ents),
