@@ -34,7 +34,7 @@ from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
 from assistant.index import generations
-from assistant.index.builder import IndexSummary, Plan, Progress, preview, refresh
+from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
@@ -83,15 +83,16 @@ class Assistant:
         """Bring the index in line with the sources folder (incremental, crash-safe)."""
         s = self.settings
         with self._index_lock:
+            limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress,
+                self.embeddings.encode, progress, limits,
             )  # fmt: skip
 
     def plan(self) -> Plan:
         """What `index()` would add, re-embed, remove and skip, without doing it."""
         s = self.settings
-        return preview(s.index, s.sources, s.recipe(), self.stores)
+        return preview(s.index, s.sources, s.recipe(), self.stores, s.max_source_bytes)
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""

