@@ -10,7 +10,7 @@ ASSISTANT_* environment variables, and builds the index on first use when it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from assistant.core.errors import EmptyQuestion, IndexDamaged, IndexFailure
 from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
-from assistant.index import generations
+from assistant.index import generations, texts
 from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
@@ -153,13 +153,20 @@ class Assistant:
 
     def source_text(self, source: str) -> str:
         """The text a source's citations index into, as stored with the index."""
+        return self._stored(source, texts.read_text)
+
+    def source_window(self, source: str, start: int, stop: int) -> str:
+        """source_text(source)[start:stop], read without loading the whole text."""
+        return self._stored(source, lambda path: texts.read_span(path, start, stop))
+
+    def _stored(self, source: str, read: Callable[[Path], str]) -> str:
         view = self.view()
         entry = view.manifest.files.get(source)
         if entry is None:
             raise IndexFailure(f"{source} is not in the index")
         path = text_path(view.folder, entry.sha256)
         try:
-            return path.read_text(encoding="utf-8")
+            return read(path)
         except (OSError, UnicodeError) as exc:  # the web must not take this for a changed file
             why = "is missing" if isinstance(exc, FileNotFoundError) else f"is unreadable: {exc}"
             raise IndexDamaged(f"texts/{path.name} {why}", view.folder) from exc
@@ -180,7 +187,7 @@ class Assistant:
             raise EmptyQuestion("the question is empty")
         question = question.strip()
         query, hits, decision = self.decision(question, history, top_k)
-        return compose(question, query, decision, hits)
+        return compose(question, query, decision, hits, self.settings.max_sentence_chars)
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
