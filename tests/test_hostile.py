@@ -148,3 +148,17 @@ def test_a_second_user_is_answered_while_a_hostile_question_runs(hostile: Hostil
         start, end, quote = _evidence(call)
         assert 0 < len(quote) <= CAP
         assert (hostile.sources / name).read_text(encoding="utf-8")[start:end] == quote
+
+
+def test_offsets_hold_in_a_file_with_crlf_line_ends(tmp_path: Path) -> None:
+    """The stored text is read back as written: reading it with newline translation moved every
+    offset after the first CRLF, and the evidence panel called the file changed."""
+    (tmp_path / "s").mkdir()
+    lines = ["Station log", "The Zorvath station recorded 41 avalanches in March.", "Other news."]
+    (tmp_path / "s" / "log.txt").write_bytes("\r\n".join(lines).encode())
+    assistant = Assistant(sources=tmp_path / "s", index=tmp_path / "i")
+    assistant.index()
+    [c, *_] = assistant.answer("How many avalanches did the Zorvath station record?").citations
+    assert assistant.source_text(c.source)[c.start : c.end] == c.excerpt
+    assert assistant.source_window(c.source, c.start, c.end) == c.excerpt
+    assert render.context_of(assistant.source_window, c).verified
