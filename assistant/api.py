@@ -34,8 +34,8 @@ from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
 from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
-from assistant.index import generations
-from assistant.index.builder import IndexSummary, Plan, Progress, preview, refresh
+from assistant.index import generations, texts
+from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
@@ -83,15 +83,16 @@ class Assistant:
         """Bring the index in line with the sources folder (incremental, crash-safe)."""
         s = self.settings
         with self._index_lock:
+            limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress,
+                self.embeddings.encode, progress, limits,
             )  # fmt: skip
 
     def plan(self) -> Plan:
         """What `index()` would add, re-embed, remove and skip, without doing it."""
         s = self.settings
-        return preview(s.index, s.sources, s.recipe(), self.stores)
+        return preview(s.index, s.sources, s.recipe(), self.stores, s.max_source_bytes)
 
     def ensure_index(self) -> None:
         """Build the index when it is missing or was built with other settings."""
@@ -152,13 +153,20 @@ class Assistant:
 
     def source_text(self, source: str) -> str:
         """The text a source's citations index into, as stored with the index."""
+        return self._stored(source, texts.read_text)
+
+    def source_window(self, source: str, start: int, stop: int) -> str:
+        """source_text(source)[start:stop], read without loading the whole text."""
+        return self._stored(source, lambda path: texts.read_span(path, start, stop))
+
+    def _stored(self, source: str, read: Callable[[Path], str]) -> str:
         view = self.view()
         entry = view.manifest.files.get(source)
         if entry is None:
             raise IndexFailure(f"{source} is not in the index")
         path = text_path(view.folder, entry.sha256)
         try:
-            return path.read_text(encoding="utf-8")
+            return read(path)
         except (OSError, UnicodeError) as exc:  # the web must not take this for a changed file
             why = "is missing" if isinstance(exc, FileNotFoundError) else f"is unreadable: {exc}"
             raise IndexDamaged(f"texts/{path.name} {why}", view.folder) from exc
@@ -180,7 +188,7 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         messages = clean_history(history)
         query, hits, decision = self.decision(question, messages, check_top_k(top_k))
-        return compose(question, query, decision, hits)
+        return compose(question, query, decision, hits, self.settings.max_sentence_chars)
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None

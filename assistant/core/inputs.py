@@ -35,6 +35,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "batch_size": (1, 4096),
     "web_workers": (1, 10_000),
     "max_question_chars": (10, 100_000),
+    "max_sentence_chars": (100, 100_000),  # shorter would cut ordinary sentences apart
+    "max_source_mb": (1, 100_000),
 }
 HISTORY_MESSAGES = 1000  # more is not a conversation; follow-ups read only the last few turns
 MESSAGE_CHARS = 100_000  # one earlier message, question or answer

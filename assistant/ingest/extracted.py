@@ -7,14 +7,20 @@ I/O or knows any particular format.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+
+from assistant.core.text import shorten
 
 # Text files never hold these; a file with many of them is binary whatever its suffix says.
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _CONTROL_SHARE = 0.1
 # Binary content shows up early; sampling keeps the check cheap on large text files.
 _SAMPLE = 65536
+MAX_TITLE_CHARS = 200
+"""The longest title: a file's first line can be a whole book on one line."""
+_VISIBLE = re.compile(r"\S")
 
 
 class Unreadable(Exception):
@@ -45,11 +51,18 @@ def looks_binary(text: str) -> bool:
 
 
 def title_of(text: str) -> str:
-    """The first non-empty line, without leading Markdown heading marks."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip()
-    return ""
+    """The first non-empty line, without leading Markdown heading marks, shortened to
+    MAX_TITLE_CHARS; only the start of that line is read, however long it is."""
+    match = _VISIBLE.search(text)
+    if match is None:
+        return ""
+    head = text[match.start() : match.start() + MAX_TITLE_CHARS * 2 + 1]
+    return short_title(head.splitlines()[0].strip().lstrip("#").strip())
+
+
+def short_title(title: str) -> str:
+    """A title on one line, at most MAX_TITLE_CHARS long."""
+    return shorten(title, MAX_TITLE_CHARS)
 
 
 def one_line(text: str, limit: int = 120) -> str:

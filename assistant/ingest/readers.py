@@ -4,7 +4,8 @@ Lists `.txt`, `.md`, `.html`/`.htm` and `.pdf` files under a folder (recursively
 files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected fallback
 encoding reported in `note`; HTML and PDF go through `assistant.ingest.html` and
 `assistant.ingest.pdf`. Files that cannot be used raise `BadSource` with one line
-"<relative path>: <reason>". Other formats (Word, EPUB, images) and OCR are left out.
+"<relative path>: <reason>", a file over the size limit among them (before it is read). Titles are
+at most MAX_TITLE_CHARS long. Other formats (Word, EPUB, images) and OCR are left out.
 """
 
 from __future__ import annotations
@@ -16,11 +17,26 @@ from pathlib import Path
 
 from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.types import Document
-from assistant.ingest.extracted import Extracted, Unreadable, looks_binary, one_line, title_of
+from assistant.ingest.extracted import (
+    Extracted,
+    Unreadable,
+    looks_binary,
+    one_line,
+    short_title,
+    title_of,
+)
 from assistant.ingest.html import read_html
 from assistant.ingest.pdf import read_pdf
 
-__all__ = ["SUFFIXES", "read_document", "read_documents", "source_files", "title_of"]
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "SUFFIXES",
+    "read_document",
+    "read_documents",
+    "source_files",
+    "title_of",
+    "too_large",
+]
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 _HTML = frozenset({".html", ".htm"})
@@ -29,6 +45,8 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # when it reads the bytes nearly as cleanly as the best guess, since it is by far the most common.
 _PREFERRED_FALLBACK = "cp1252"
 _CHAOS_MARGIN = 0.1
+MAX_SOURCE_BYTES = 50 * 2**20
+"""The default size limit (the setting max_source_mb)."""
 
 
 def source_files(folder: Path) -> list[Path]:
@@ -44,17 +62,18 @@ def source_files(folder: Path) -> list[Path]:
     )
 
 
-def read_document(folder: Path, path: Path) -> Document:
-    """Read one source file; BadSource with "<relative path>: <reason>" when it cannot be used."""
+def read_document(folder: Path, path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
+    """Read one source file; BadSource with "<relative path>: <reason>" when it cannot be used,
+    or when it holds more than max_bytes."""
     source = _relative(folder, path)
     try:
-        data = _read_bytes(path)
+        data = _read_bytes(path, max_bytes)
         extracted = _extract(path.suffix.lower(), data)
     except Unreadable as exc:
         raise BadSource(f"{source}: {exc}") from exc
     return Document(
         source=source,
-        title=extracted.title or path.stem,
+        title=short_title(extracted.title) or short_title(path.stem),
         text=extracted.text,
         sha256=hashlib.sha256(data).hexdigest(),
         pages=extracted.pages,
@@ -62,9 +81,16 @@ def read_document(folder: Path, path: Path) -> Document:
     )
 
 
-def read_documents(folder: Path) -> Iterator[Document]:
+def read_documents(folder: Path, max_bytes: int = MAX_SOURCE_BYTES) -> Iterator[Document]:
     for path in source_files(folder):
-        yield read_document(folder, path)
+        yield read_document(folder, path, max_bytes)
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    """The reason a file of size bytes is refused, or ''."""
+    if size <= max_bytes:
+        return ""
+    return f"larger than the {max_bytes / 2**20:g} MB limit (ASSISTANT_MAX_SOURCE_MB)"
 
 
 def _relative(folder: Path, path: Path) -> str:
@@ -74,8 +100,10 @@ def _relative(folder: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
+        if reason := too_large(path.stat().st_size, max_bytes):
+            raise Unreadable(reason)
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise Unreadable("file vanished before it could be read") from exc

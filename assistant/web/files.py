@@ -1,8 +1,9 @@
 """Source files for the web chat: list, add (uploads) and remove, never outside the sources folder.
 
-An upload is accepted only with a suffix the index reads, at most `MAX_UPLOAD_BYTES`, and valid
-UTF-8. Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so
-it cannot name a folder, a hidden file or anything outside the sources folder. Indexing is left to
+An upload is accepted only with a suffix the index reads, at most `upload_limit` bytes (the
+smaller of `MAX_UPLOAD_BYTES` and the max_source_mb setting), and when the indexer would read it.
+Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so it
+cannot name a folder, a hidden file or anything outside the sources folder. Indexing is left to
 the caller; these functions only move files.
 """
 
@@ -17,9 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.core.errors import BadSource
-from assistant.ingest.readers import SUFFIXES, read_document
+from assistant.ingest.readers import MAX_SOURCE_BYTES, SUFFIXES, read_document
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def upload_limit(max_source_bytes: int) -> int:
+    """The largest upload: the web's own cap, or the size limit on sources when it is lower."""
+    return min(MAX_UPLOAD_BYTES, max_source_bytes)
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,10 @@ def inside(folder: Path, name: str) -> Path | None:
     return path if path != root and path.is_relative_to(root) else None
 
 
-def add(folder: Path, uploads: list[Path]) -> Outcome:
+def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) -> Outcome:
     """Copy uploaded files into folder under safe names, never over an existing source: the same
-    bytes again are refused, other bytes under a taken name get a free one (notes-2.txt)."""
+    bytes again are refused, other bytes under a taken name get a free one (notes-2.txt).
+    max_bytes is the size limit on sources; a larger upload is refused with the reader's reason."""
     added, rejected, renamed = [], [], []
     folder.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
@@ -80,7 +87,7 @@ def add(folder: Path, uploads: list[Path]) -> Outcome:
             rejected.append(f"{upload.name}: only {', '.join(SUFFIXES)} files are accepted")
         elif upload.stat().st_size > MAX_UPLOAD_BYTES:
             rejected.append(f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-        elif reason := _unreadable(upload):
+        elif reason := _unreadable(upload, max_bytes):
             rejected.append(f"{upload.name}: {reason}")
         elif target is None:
             rejected.append(f"{upload.name}: not a valid file name")
@@ -123,10 +130,10 @@ def remove(folder: Path, name: str) -> bool:
     return True
 
 
-def _unreadable(path: Path) -> str:
-    """Why the indexer would skip this file (binary, empty, no text layer...), or ''."""
+def _unreadable(path: Path, max_bytes: int) -> str:
+    """Why the indexer would skip this file (too large, binary, empty, no text layer...), or ''."""
     try:
-        read_document(path.parent, path)
+        read_document(path.parent, path, max_bytes)
     except BadSource as exc:
         return str(exc).split(": ", 1)[-1]
     return ""

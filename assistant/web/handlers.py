@@ -152,7 +152,7 @@ class Handlers:
         """The whole answer at once: an extractive answer is complete when it exists, and
         replaying it word by word only cost every user more messages and wait under load."""
         n = conv.turns
-        evidence = render.evidence_turn(n, answer, self.assistant.source_text)
+        evidence = render.evidence_turn(n, answer, self.assistant.source_window)
         latest = render.Turn(n, evidence, render.hits_turn(answer.hits))
         history = (*conv.history, _message("user", q), _message("assistant", answer.text))
         conv = Conversation(history[-HISTORY_MESSAGES:], n + 1, latest)

@@ -33,6 +33,8 @@ class SourceHandlers:
         self.folder = assistant.settings.sources
         self.read_only = assistant.settings.read_only
         self.auto_index = assistant.settings.auto_index
+        self.max_source_bytes = assistant.settings.max_source_bytes
+        self.max_upload = files.upload_limit(self.max_source_bytes)
         self.public = Public(assistant.settings.sources, assistant.settings.index)
 
     def view(self) -> tuple[str, Any]:
@@ -56,7 +58,7 @@ class SourceHandlers:
         if self.read_only:
             return (READ_ONLY, *self.view(), None)
         try:
-            outcome = files.add(self.folder, [Path(p) for p in paths or []])
+            outcome = files.add(self.folder, [Path(p) for p in paths or []], self.max_source_bytes)
         except OSError as exc:
             log.warning("stage=upload error=%s", type(exc).__name__)
             return (f"Not added: {exc.strerror or type(exc).__name__}", *self.view(), None)

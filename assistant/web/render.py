@@ -3,7 +3,8 @@
 Every piece of text that comes from a source file or from a person (questions, excerpts, titles,
 file names) goes through `esc`, which escapes HTML and neutralises Markdown and LaTeX syntax, so it
 always shows as plain text. Only the tags written here are real markup. No I/O happens here except
-reading a source file to show a citation inside its surrounding paragraph.
+reading the part of a source around a citation, to show it inside its paragraph: a window of the
+text, never all of it (a source can be one 20 MB line). Titles are shortened to MAX_TITLE_CHARS.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 
 from assistant.api import SourceInfo
 from assistant.core.errors import AssistantError
+from assistant.core.text import shorten
 from assistant.core.types import Answer, Citation, Hit
+from assistant.ingest.extracted import MAX_TITLE_CHARS
 
-TextOf = Callable[[str], str]
-"""A source's indexed text by its name (Assistant.source_text)."""
+WindowOf = Callable[[str, int, int], str]
+"""Part of a source's indexed text: (name, start, stop) -> text[start:stop] (source_window)."""
 
 _ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'*_[]()`$\\~#|{}!+-=:"})
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -73,18 +76,22 @@ class Context:
     verified: bool
 
 
-def context_of(text_of: TextOf, citation: Citation) -> Context:
-    """The excerpt inside its paragraph, cut from the indexed text by the citation's offsets."""
+def context_of(window_of: WindowOf, citation: Citation) -> Context:
+    """The excerpt inside its paragraph, cut from a window of the indexed text around the
+    citation's offsets: CONTEXT_CHARS on each side and one more, which shows whether the paragraph
+    goes on beyond them."""
+    lo = max(0, citation.start - CONTEXT_CHARS - 1)
     try:
-        text = text_of(citation.source)
+        part = window_of(citation.source, lo, citation.end + CONTEXT_CHARS + 1)
     except (OSError, UnicodeError, AssistantError):
-        text = ""
-    if text[citation.start : citation.end] != citation.excerpt:
+        part = ""
+    start, end = citation.start - lo, citation.end - lo
+    if part[start:end] != citation.excerpt:
         return Context("", citation.excerpt, "", False)  # the file changed since it was indexed
-    first = text.rfind("\n", 0, citation.start) + 1
-    last = text.find("\n", citation.end)
-    last = len(text) if last < 0 else last
-    before, after = text[first : citation.start], text[citation.end : last]
+    first = part.rfind("\n", 0, start) + 1
+    last = part.find("\n", end)
+    last = len(part) if last < 0 else last
+    before, after = part[first:start], part[end:last]
     if len(before) > CONTEXT_CHARS:
         before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
     if len(after) > CONTEXT_CHARS:
@@ -92,17 +99,17 @@ def context_of(text_of: TextOf, citation: Citation) -> Context:
     return Context(before, citation.excerpt, after, True)
 
 
-def evidence_turn(turn: int, answer: Answer, text_of: TextOf) -> str:
+def evidence_turn(turn: int, answer: Answer, window_of: WindowOf) -> str:
     """One answer's citations as cards: title, file, excerpt highlighted in its paragraph."""
     cards = []
     for n, c in enumerate(answer.citations, start=1):
-        ctx = context_of(text_of, c)
+        ctx = context_of(window_of, c)
         page = f" · page {c.page}" if c.page else ""
         note = "" if ctx.verified else '<div class="ev-note">The file changed since indexing.</div>'
         cards.append(
             f'<article class="ev-card{" selected" if n == 1 else ""}" id="ev-{turn}-{n}">'
             f'<div class="ev-head"><span class="ev-num">{n}</span>'
-            f'<span class="ev-title">{esc(c.title)}</span></div>'
+            f'<span class="ev-title">{esc(_title(c.title))}</span></div>'
             f'<div class="ev-file">{esc(c.source)}{page} · characters {c.start}–{c.end}</div>'
             f'<div class="ev-context">{esc(ctx.before)}<mark>{esc(ctx.excerpt)}</mark>'
             f"{esc(ctx.after)}</div>{note}</article>"
@@ -118,12 +125,12 @@ def hits_turn(hits: list[Hit]) -> str:
     """The retrieved passages with their fused score and the rank each retriever gave them."""
     rows = []
     for h in hits:
-        text = " ".join(h.chunk.text.split())
+        text = " ".join(h.chunk.text[:1000].split())
         text = text if len(text) <= 320 else text[:320].rsplit(" ", 1)[0] + " …"
         dense = "–" if h.dense_rank is None else str(h.dense_rank)
         keyword = "–" if h.keyword_rank is None else str(h.keyword_rank)
         rows.append(
-            f'<li class="hit"><div class="hit-head">{esc(h.chunk.title)} · '
+            f'<li class="hit"><div class="hit-head">{esc(_title(h.chunk.title))} · '
             f'<span class="ev-file">{esc(h.chunk.source)}</span></div>'
             f'<div class="hit-scores">score {h.score:.4f} · dense rank {dense} · '
             f"keyword rank {keyword}</div>"
@@ -168,7 +175,7 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
         if info is None:
             state, title, chunks, when = "new · rebuild to index", name, "–", "–"
         else:
-            title, chunks = info.title, str(info.chunks)
+            title, chunks = _title(info.title), str(info.chunks)
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))
             state = ""
             if name not in files:
@@ -195,3 +202,8 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
         f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _title(title: str) -> str:
+    """A title as shown: an index built before titles were capped may hold a whole line."""
+    return shorten(title, MAX_TITLE_CHARS)

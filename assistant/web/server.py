@@ -47,7 +47,7 @@ def serve(
             server_port=port,
             auth=logins,
             auth_message="Log in to ask the sources.",
-            max_file_size=files.MAX_UPLOAD_BYTES,
+            max_file_size=files.upload_limit(s.max_source_bytes),
             quiet=True,
             footer_links=["api", "settings"],
             prevent_thread_lock=True,

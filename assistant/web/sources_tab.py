@@ -9,7 +9,6 @@ from typing import Any
 import gradio as gr
 
 from assistant.ingest.readers import SUFFIXES
-from assistant.web import files
 from assistant.web.manage import SourceHandlers
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # the page's own events stay off the API
@@ -32,7 +31,7 @@ def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
         table = gr.HTML(elem_id="sources-table")
         to_remove = None
         if not h.read_only:
-            manage = _manage()
+            manage = _manage(h.max_upload)
             to_remove = manage.to_remove
     view: list[Any] = [table, to_remove] if to_remove else [table]
     refresh = h.view if to_remove else (lambda: h.view()[0])
@@ -43,11 +42,11 @@ def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
         _wire(h, manage, view)
 
 
-def _manage() -> Manage:
+def _manage(max_upload: int) -> Manage:
     with gr.Row(equal_height=True):
         uploader = gr.File(
             label=f"Add sources ({', '.join(SUFFIXES)}, at most "
-            f"{files.MAX_UPLOAD_BYTES // 2**20} MB each; the index follows by itself)",
+            f"{max_upload / 2**20:g} MB each; the index follows by itself)",
             file_count="multiple",
             file_types=list(SUFFIXES),
             height=150,
