@@ -66,9 +66,10 @@ class Settings:
     at most, so quotes, spaCy and the embedder only see bounded text. Part of the recipe."""
     max_source_mb: int = 50
     """A source file larger than this is skipped with its reason, and refused as an upload."""
-    web_workers: int = 8 * (os.cpu_count() or 1)
-    """Questions the web chat answers at once. An answer is ~20 ms of CPU but its stream stays
-    open for ~0.2 s, so several per core keep the cores busy (benchmarks/load.py; docs/load.md)."""
+    web_workers: int = 2 * (os.cpu_count() or 1)
+    """Questions the web chat answers at once; the others wait in Gradio's queue. An answer is
+    all CPU, so more than two per core only share the cores worse: 32 users' p95 was 1.16-1.38 s
+    with 4 on 2 cores against 1.50-2.03 s with 16 (benchmarks/load.py; docs/load.md)."""
     auth: str = ""
     """Web chat logins, user:password[,user:password]; required to serve off loopback."""
     auth_file: str = ""
