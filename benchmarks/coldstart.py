@@ -60,8 +60,8 @@ lap(f"load the query model ({encoder})")
 e.embed_query(question)
 lap("first query vector")
 if needs_tags(question):
-    from assistant.answering.entities import _pipeline
-    _pipeline()
+    from assistant.answering.entities import load
+    load()
     lap("load spaCy")
 a.answer(question)
 lap("the rest of the answer")
