@@ -273,6 +273,26 @@ FIRST_WORDS_JS = """() => {
 }"""
 
 
+def test_a_question_shows_at_once_escaped_and_only_once(page: Any) -> None:
+    """The page's own echo of a question (before the server has it), run in Chromium: markup in
+    the question stays text, the reply is pending, and a second question while one is pending
+    adds nothing (the server ignores it too)."""
+    from assistant.web import assets
+
+    echo = f"({assets.ECHO_QUESTION})"
+    question = "<img src=x onerror=alert(1)> *bold* 5 < 6 — Peshawar?"
+    chat = page.evaluate(f"{echo}([], {json.dumps(question)})")[0]
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    html = chat[0]["content"][0]["text"]
+    assert "<img" not in html and "*" not in html and "Peshawar" in html
+    shown = page.evaluate("(h) => { const d = document.createElement('div'); d.innerHTML = h; "
+                          "return d.textContent; }", html)  # fmt: skip
+    assert shown == question
+    assert "answer pending" in chat[1]["content"][0]["text"]
+    assert page.evaluate(f"{echo}({json.dumps(chat)}, 'another')")[0] == chat
+    assert page.evaluate(f"{echo}([], '   ')")[0] == []
+
+
 def test_time_to_first_words(page: Any) -> None:
     page.evaluate(FIRST_WORDS_JS)
     samples = []

@@ -137,10 +137,14 @@ def _wire_chat(h: Handlers, chat: ChatParts, conv: gr.State, workers: int) -> No
     chat_in = [chat.question, conv, chat.top_k, chat.show_hits]
     chat_out = [chat.question, chat.latest, conv, chat.panel]
     ask = {"concurrency_limit": workers, **PRIVATE}
+    echo = {"fn": None, "inputs": [chat.chatbot, chat.question], "outputs": chat.chatbot,
+            "js": assets.ECHO_QUESTION, **PRIVATE}  # fmt: skip
+    # Two listeners per question: the browser shows it at once, the server answers it.
+    chat.question.submit(**echo)
     chat.question.submit(h.respond, chat_in, chat_out, **ask)
-    chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE).then(
-        h.respond, chat_in, chat_out, **ask
-    )
+    picked = chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE)
+    picked.then(**echo)
+    picked.then(h.respond, chat_in, chat_out, **ask)
     # Runs in the browser only: puts the newest turn's messages into the chat.
     chat.latest.change(None, [chat.chatbot, chat.latest], chat.chatbot, js=assets.MERGE_TURN)
     chat.chatbot.clear(h.reset, None, [conv, chat.panel], **PRIVATE)

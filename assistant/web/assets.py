@@ -6,6 +6,10 @@ answer's evidence, so the script keeps each answer's evidence as the panel first
 it back when an earlier chip is clicked. It inserts no markup but the panel's own.
 """
 
+import json
+
+from assistant.web.render import pending_message
+
 CSS = """
 /* Gradio's packaged Source Sans Pro SemiBold holds only a few glyphs, so semibold text mixed two
    fonts; the complete Bold file stands in for it. */
@@ -135,5 +139,25 @@ MERGE_TURN = """
   return [(chat || []).slice(0, 2 * latest.turn).concat(latest.messages)];
 }
 """
+
+# The other: a question shows in the chat the moment it is asked, with a pending reply, before the
+# server has it (under load the server's first message came 0.5-0.9 s later). The server's turn
+# then takes these two places (MERGE_TURN). Escaped like render.esc: every character but letters,
+# digits and spaces becomes an entity. Nothing is added while a question is still pending.
+ECHO_QUESTION = """
+(chat, question) => {
+  const text = (question || "").trim();
+  const messages = chat || [];
+  const last = messages[messages.length - 1];
+  if (!text || (last && JSON.stringify(last.content || "").includes("answer pending"))) {
+    return [messages];
+  }
+  const esc = (s) => s.replace(/[^\\p{L}\\p{N} ]/gu, (c) => "&#" + c.codePointAt(0) + ";");
+  const shown = (role, html) =>
+    ({role, metadata: null, content: [{type: "text", text: html}], options: null});
+  const asked = shown("user", '<div class="msg-user">' + esc(text) + "</div>");
+  return [messages.concat([asked, shown("assistant", PENDING)])];
+}
+""".replace("PENDING", json.dumps(pending_message()))
 
 HEAD = f"<style>{CSS}</style><script>{JS}</script>"

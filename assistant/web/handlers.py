@@ -8,7 +8,6 @@ feed the page. A library error never escapes: it becomes one clear line in the c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -102,8 +101,9 @@ class Handlers:
 
     def respond(
         self, question: str, conv: Conversation, top_k: float, show_hits: bool
-    ) -> Iterator[tuple[Any, ...]]:
-        """Chat turn: show the question at once with a pending reply, then the answer.
+    ) -> tuple[Any, ...]:
+        """Chat turn: the answer, in one message (the page has already shown the question with
+        a pending reply, assets.ECHO_QUESTION; this turn's messages take their places).
 
         Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
         Only this turn travels to the page; the page keeps the earlier ones. A question that
@@ -112,19 +112,14 @@ class Handlers:
         try:
             q = clean_question(question, limit)
         except EmptyQuestion:
-            yield gr.skip(), gr.skip(), conv, gr.skip()
-            return
+            return gr.skip(), gr.skip(), conv, gr.skip()
         except BadQuestion as exc:
             _log_failure(logging.INFO, exc, str(question))
-            yield self._refused(shown(str(question), limit), str(exc), conv)
-            return
-        n = conv.turns
-        yield "", _turn(n, q, render.pending_message()), conv, gr.skip()
+            return self._refused(shown(str(question), limit), str(exc), conv)
         answer = self._answer(q, list(conv.history), _whole(top_k))
         if isinstance(answer, str):
-            yield self._refused(q, answer, conv)
-            return
-        yield self._shown(q, answer, conv, show_hits)
+            return self._refused(q, answer, conv)
+        return self._shown(q, answer, conv, show_hits)
 
     @staticmethod
     def _refused(q: str, line: str, conv: Conversation) -> tuple[Any, ...]:
@@ -160,7 +155,7 @@ class Handlers:
         content = render.answer_message(
             answer.text, n, len(answer.citations), answer.abstained, searched
         )
-        return gr.skip(), _turn(n, q, content), conv, render.evidence_panel(latest, show_hits)
+        return "", _turn(n, q, content), conv, render.evidence_panel(latest, show_hits)
 
     @staticmethod
     def reset() -> tuple[Conversation, str]:
