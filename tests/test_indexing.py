@@ -89,3 +89,18 @@ def test_model_change_rebuilds_without_mixing(tmp_path: Path) -> None:
     assert (summary.added, summary.kept) == (built.added, 0)
     assert other.view().store.count() == built.added  # no old chunks left beside the new
     assert "124" in other.answer("How many terrorist attacks has the TTP launched?").text
+
+
+def test_two_files_with_the_same_bytes_are_two_sources(tmp_path: Path) -> None:
+    """A copy of a source under another name once failed the whole index: the store refused the
+    repeated chunk ids ("Expected IDs to be unique")."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    text = "Glaciers\n\nThe Baltoro Glacier is about 63 kilometres long.\n"
+    for name in ("glaciers.txt", "glaciers-copy.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(sources=folder, index=tmp_path / "index")
+    assert "2 files" in assistant.index().line()
+    assert {s.source for s in assistant.sources()} == {"glaciers.txt", "glaciers-copy.txt"}
+    answer = assistant.answer("How long is the Baltoro Glacier?")
+    assert "63 kilometres" in answer.text

@@ -13,6 +13,7 @@ paragraph of 200,000 sentences costs linear time.
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 from assistant.core.text import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans, word_count
@@ -28,9 +29,12 @@ def chunk_document(
     doc: Document, max_words: int, max_sentence_chars: int = MAX_SENTENCE_CHARS
 ) -> list[Chunk]:
     spans = _pack(doc.text, _pieces(doc.text, max_words, max_sentence_chars), max_words)
+    # The file's name is in the id as well as its bytes: two files with the same bytes (a copy
+    # under another name) are two sources, and the store refuses repeated ids.
+    name = hashlib.sha256(doc.source.encode()).hexdigest()[:8]
     return [
         Chunk(
-            id=f"{doc.sha256[:16]}-{i}",
+            id=f"{doc.sha256[:16]}-{name}-{i}",
             source=doc.source,
             title=doc.title,
             text=doc.text[start:end],
