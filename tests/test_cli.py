@@ -193,3 +193,15 @@ def test_import_assistant_loads_no_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_reader_that_goes_away_is_no_error(paths: list[str]) -> None:
+    """`assistant ask ... | head -c 10` once ended in a BrokenPipeError traceback."""
+    cli = [sys.executable, "-m", "assistant", "ask", "Who replaced Imran Khan?", *paths]
+    with subprocess.Popen(cli, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(10)
+        proc.stdout.close()  # as head does once it has its lines
+        error = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 0
+    assert "Traceback" not in error and "BrokenPipe" not in error
