@@ -66,7 +66,8 @@ def load() -> Any:
         return _NLP[0]
 
 
-_CACHE: OrderedDict[str, Tagged] = OrderedDict()  # by text, newest last; guarded by _RUN_LOCK
+_CACHE: OrderedDict[str, Tagged] = OrderedDict()  # by text, newest last; guarded by _CACHE_LOCK
+_CACHE_LOCK = threading.Lock()  # held for lookups only, so a hit never waits for spaCy to run
 _CACHE_SIZE = 4096
 
 
@@ -78,22 +79,27 @@ def tag_all(texts: Sequence[str]) -> list[Tagged]:
     """Tags of each text; those not cached go through spaCy together (nlp.pipe), about twice as
     fast per sentence as one call each."""
     nlp = load()
-    with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not shared-safe
-        missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
-        if missing:
-            # thinc keeps its ops in a context variable, unset in each new worker thread's
-            # context; finding them again tries two absent imports per call (4% of a server).
+    with _CACHE_LOCK:
+        found = {t: _CACHE[t] for t in texts if t in _CACHE}
+        for text in found:
+            _CACHE.move_to_end(text)
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        with _RUN_LOCK:  # the web chat answers in several threads; a spaCy pipeline is not
+            # shared-safe. thinc keeps its ops in a context variable, unset in each new worker
+            # thread's context; finding them again tries two absent imports per call (4%).
             from thinc.api import set_current_ops
 
             set_current_ops(_NLP[1])
-            for text, doc in zip(missing, nlp.pipe(bounded(t) for t in missing), strict=True):
-                _CACHE[text] = _tagged(doc)
-        for text in texts:
-            _CACHE.move_to_end(text)
-        found = [_CACHE[t] for t in texts]
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+            # Read inside the lock too: a Doc's strings live in the vocab another run may grow.
+            docs = nlp.pipe(bounded(t) for t in missing)
+            made = {text: _tagged(doc) for text, doc in zip(missing, docs, strict=True)}
+        found.update(made)
+        with _CACHE_LOCK:
+            _CACHE.update(made)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return [found[t] for t in texts]
 
 
 def _tagged(doc: Any) -> Tagged:
