@@ -16,6 +16,7 @@ import contextlib
 import json
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.core.errors import IndexFailure
 from assistant.core.types import Chunk
+
+_OPENING = threading.Lock()
 
 _SPACE = {"hnsw:space": "cosine"}
 _BATCH = 512
@@ -52,7 +55,12 @@ def make_client(path: Path | None, url: str = "") -> Any:
             return client
         assert path is not None
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=settings)
+        # chromadb shares one System per folder through a registry whose create-then-count steps
+        # are not atomic: two threads opening one folder at once (an answer and a rebuild) could
+        # leave a client on a stopped System ("'RustBindingsAPI' object has no attribute
+        # 'bindings'"). Opening one client at a time keeps the registry whole.
+        with _OPENING:
+            return chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as exc:  # chromadb raises many types; the user needs one line
         raise IndexFailure(f"cannot open the Chroma store at {url or path}: {exc}") from exc
 
