@@ -39,6 +39,7 @@ from assistant.index.builder import IndexSummary, Limits, Plan, Progress, previe
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
+from assistant.index.scorers import answer_scorer
 from assistant.index.store import ChromaStore, StoreFactory
 from assistant.index.verify import Opened, open_generation, text_path
 from assistant.retrieve.followup import rewrite
@@ -75,6 +76,7 @@ class Assistant:
         s = self.settings
         self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
+        self.scorer = answer_scorer(s.answer_scorer, s.query_threads, s.batch_size)
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
@@ -86,7 +88,7 @@ class Assistant:
             limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress, limits,
+                self.embeddings.encode, progress, limits, self.scorer.embed,
             )  # fmt: skip
 
     def plan(self) -> Plan:
@@ -216,6 +218,7 @@ class Assistant:
         weights = [keyword.idf(t) for t in asked]
         oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
         sentences = self._sentences(view, hits)
+        vector = self.scorer.query_vector(query, vector)  # the answer scorer's own, if it has one
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
         checked = [s.sentence.text for s in scored[: self.thresholds.candidates]]
         accept = _acceptor(question, previous_sentences(sentences), checked)
@@ -225,11 +228,12 @@ class Assistant:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
         chunk = {h.chunk.id: h.chunk for h in hits}
         files = view.manifest.files
+        rows = view.store.sentences_of(list(rank), self.scorer.stored)
         return [
             Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
                      page_at(files[chunk[cid].source].pages, start)
                      if chunk[cid].source in files else None)
-            for cid, start, end, text, vec in view.store.sentences_of(list(rank))
+            for cid, start, end, text, vec in rows
         ]  # fmt: skip
 
 

@@ -38,6 +38,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "max_sentence_chars": (100, 100_000),  # shorter would cut ordinary sentences apart
     "max_source_mb": (1, 100_000),
 }
+# Settings that name one of a few kinds (assistant/index/scorers.py has one row per scorer).
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {"answer_scorer": ("minilm", "mpnet")}
 HISTORY_MESSAGES = 1000  # more is not a conversation; follow-ups read only the last few turns
 MESSAGE_CHARS = 100_000  # one earlier message, question or answer
 ROLES = ("user", "assistant", "system")
@@ -155,6 +157,16 @@ def setting_int(name: str, value: object, where: str = "") -> int:
             f"{where} must be a whole number from {low} to {high}, not {_brief(value)}"
         )
     return number
+
+
+def setting_choice(name: str, value: object, where: str = "") -> str:
+    """A setting that names one of SETTING_CHOICES[name] (case and spaces aside), or BadSetting."""
+    where = where or f"{name} (ASSISTANT_{name.upper()})"
+    allowed = SETTING_CHOICES[name]
+    chosen = value.strip().lower() if isinstance(value, str) else None
+    if chosen is None or chosen not in allowed:
+        raise BadSetting(f"{where} must be one of {', '.join(allowed)}, not {_brief(value)}")
+    return chosen
 
 
 def _brief(value: object) -> str:
