@@ -6,6 +6,7 @@ import asyncio
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,3 +221,34 @@ def test_without_an_assistant_the_shared_default_answers(
 
     monkeypatch.setattr(api, "_default", built)
     assert AssistantRetriever().assistant is built and AssistantChain().assistant is built
+
+
+def pdf_pages(folder: Path, topics: list[str]) -> None:
+    """A PDF whose page n is about topics[n - 1], long enough to be a chunk of its own."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for topic in topics:
+        pdf.add_page()
+        lines = [
+            f"Fact {i} about the {topic}: it was recorded in year {1900 + i}." for i in range(9)
+        ]
+        pdf.multi_cell(0, 8, " ".join(lines))
+    folder.mkdir()
+    (folder / "notes.pdf").write_bytes(bytes(pdf.output()))
+
+
+def test_a_pdf_passage_names_its_page(tmp_path: Path) -> None:
+    pdf_pages(tmp_path / "sources", ["glacier survey", "harbour lighthouse", "orchard harvest"])
+    built = Assistant(sources=tmp_path / "sources", index=tmp_path / "index")
+    built.index()
+    docs = AssistantRetriever(assistant=built, k=3).invoke(
+        "When was the harbour lighthouse fact 4?"
+    )
+    pages = {d.metadata["page"]: d for d in docs}
+    assert sorted(pages) == [1, 2, 3] and "harbour lighthouse" in docs[0].page_content
+    assert pages[2] is docs[0]
+    for d in docs:
+        m = d.metadata
+        assert reproduces(built, m["source"], m["start"], m["end"], d.page_content)
