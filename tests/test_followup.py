@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.retrieve.followup import leans_on_history, rewrite
+from assistant.answering.followup import leans_on_history, rewrite
 
 GENERAL = "Which Pakistani general went to Kabul for talks with the TTP?"
 HISTORY = [
