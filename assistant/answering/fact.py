@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.answering import abstain
 from assistant.answering.asks import checks_sentences, holds
 from assistant.answering.entities import tag, tag_all
 from assistant.answering.extractive import (
@@ -35,12 +36,16 @@ def choose(
     sentences: list[Sentence],
     keyword: KeywordIndex,
     t: Thresholds,
+    passages: list[str],
 ) -> Decision:
-    """The sentences to quote for q among `sentences`, or none (abstain)."""
+    """The sentences to quote for q among `sentences` (of `passages`, by retrieval rank), or none
+    (abstain)."""
     scored = score_sentences(q.query, vector, sentences, keyword.idf, t)
     checked = [s.sentence.text for s in scored[: t.candidates]]
     accept = acceptor(q, previous_sentences(sentences), checked)
-    return decide(scored, list(q.unknown), q.oov_share, t, accept)
+    c = abstain.context(q.text, q.query, keyword.idf, passages, q.oov_share)
+    return decide(scored, list(q.unknown), lambda best, next_: abstain.features(best, next_, c),
+                  t, accept)  # fmt: skip
 
 
 def acceptor(
@@ -70,7 +75,10 @@ def decision(q: Question, library: Library) -> tuple[list[Hit], Decision]:
         return [], Decision([], [])
     found = library.search(q.query, q.exact)
     sentences = library.sentences(found.hits)
-    return found.hits, choose(q, found.vector, sentences, library.keyword, library.thresholds)
+    passages = [h.chunk.text for h in found.hits]
+    return found.hits, choose(
+        q, found.vector, sentences, library.keyword, library.thresholds, passages
+    )
 
 
 def answer(q: Question, library: Library) -> Answer:
