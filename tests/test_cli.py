@@ -60,6 +60,7 @@ def test_ask_prints_numbered_excerpts(paths: list[str]) -> None:
         (["eval", "--set", "nope"], "error: no question set named 'nope'"),
         (["eval", "--set", "dev", "--articles", "fit"], "error: --articles applies to --set squad"),
         (["eval", "--set", "squad"], "error: --set squad keeps its own sources and index"),
+        (["eval", "--set", "blind2", "--dump", "x.jsonl"], "error: blind2 is blind"),
         (["ask", "--top-k", "0", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
         (["ask", "--top-k", "abc", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
         (["ask", "x" * 5000], "error: the question is 5000 characters long; the limit is 2000"),

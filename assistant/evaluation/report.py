@@ -9,6 +9,7 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.evaluation.run import (
+    BLIND,
     SETS,
     Outcome,
     by_kind,
@@ -29,7 +30,9 @@ TARGETS = {
 
 def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> dict[str, Any]:
     """Evaluate a two-article set (or a .jsonl path); `dump` also writes every outcome's
-    `record()` as JSON Lines."""
+    `record()` as JSON Lines (refused for a blind set, whose answers nobody reads)."""
+    if dump is not None and which in BLIND:
+        raise AssistantError(f"{which} is blind: it reports figures only, so --dump is refused")
     path = SETS.get(which, Path(which))
     if not path.exists():
         raise AssistantError(f"no question set named {which!r} (use gold, dev or a .jsonl path)")
@@ -45,7 +48,7 @@ def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> di
         **metrics,
         "by_kind": kinds,
         "seconds": seconds,
-        "text": _text(path, metrics, kinds, outcomes, seconds),
+        "text": _text(path, metrics, kinds, [] if which in BLIND else outcomes, seconds),
     }
 
 

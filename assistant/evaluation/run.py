@@ -32,7 +32,15 @@ from assistant.core.types import Answer, Chunk
 from assistant.evaluation.baseline import textbook_retriever
 
 HERE = Path(__file__).parent
-SETS = {"gold": HERE / "gold.jsonl", "dev": HERE / "dev.jsonl", "holdout": HERE / "holdout.jsonl"}
+SETS = {
+    "gold": HERE / "gold.jsonl",
+    "dev": HERE / "dev.jsonl",
+    "holdout": HERE / "holdout.jsonl",
+    # Written from the two articles alone by someone who saw no code and no other set (issue 12);
+    # blind: its report shows figures only, never its questions or answers.
+    "blind2": HERE / "blind2.jsonl",
+}
+BLIND = {"blind2"}
 Match = Callable[[str, dict[str, Any]], bool]  # whether a text holds one of the item's answers
 
 
@@ -60,7 +68,15 @@ class Outcome:
         return bool(self.item["answers"])
 
     @property
+    def open_ended(self) -> bool:
+        """A summary or comparison: judged by what it cites, not by a gold string."""
+        return self.item["kind"] in ("summary", "comparison")
+
+    @property
     def correct(self) -> bool:
+        named = self.item.get("sources") or []
+        if self.item["kind"] in ("summary", "comparison"):
+            return not self.answer.abstained and _covers(self.answer, named, self.item["kind"])
         if not self.answerable:
             return self.answer.abstained
         return not self.answer.abstained and self.match(self.answer.text, self.item)
@@ -120,7 +136,7 @@ def evaluate(
 
 def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     answerable = [o for o in outcomes if o.answerable]
-    unanswerable = [o for o in outcomes if not o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable and not o.open_ended]
     citations = [v for o in outcomes for v in o.citations_valid]
     quoted = [o.answer.citations for o in outcomes if not o.answer.abstained]
 
@@ -188,6 +204,16 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as out:
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def _covers(answer: Answer, named: list[str], kind: str) -> bool:
+    """A summary cites >= 3 distinct sentences of the sources it names and nothing else; a
+    comparison cites every source it names."""
+    cited = {(c.source, c.start) for c in answer.citations}
+    sources = {source for source, _ in cited}
+    if kind == "comparison":
+        return set(named) <= sources
+    return len(cited) >= 3 and sources <= set(named) and set(named) <= sources
 
 
 def _read(sources: Path, texts: dict[str, str], source: str) -> str:

@@ -51,17 +51,24 @@ class HybridRetriever:
         self.keyword = keyword
 
     def search(
-        self, query: str, vector: list[float], k: int, candidates: int, rrf_k: int
+        self,
+        query: str,
+        vector: list[float],
+        k: int,
+        candidates: int,
+        rrf_k: int,
+        exact: Sequence[str] | None = None,
     ) -> list[Hit]:
+        """The k best passages; `exact` (default: `exact_terms(query)`) are guaranteed."""
         dense = [chunk for chunk, _ in self.store.search(vector, candidates)]
         sparse = [chunk for chunk, _ in self.keyword.search(query, candidates)]
         fused = fuse([dense, sparse], rrf_k)
-        return self._guarantee_exact(query, fused, k)
+        return self._guarantee_exact(exact_terms(query) if exact is None else exact, fused, k)
 
-    def _guarantee_exact(self, query: str, fused: list[Hit], k: int) -> list[Hit]:
+    def _guarantee_exact(self, exact: Sequence[str], fused: list[Hit], k: int) -> list[Hit]:
         top = fused[:k]
         protected: set[str] = set()
-        for term in exact_terms(query):
+        for term in exact:
             first = self.keyword.containing(term, limit=1)
             present = [h.chunk.id for h in top if _holds(h, term)]
             if present or not first:
