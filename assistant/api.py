@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.answering import fact
 from assistant.answering.extractive import Decision, Sentence, Thresholds
-from assistant.answering.library import Found, SourceEntry
+from assistant.answering.library import Found, Library, SourceEntry
 from assistant.answering.question import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_top_k, clean_history, clean_question
@@ -185,7 +185,7 @@ class Assistant:
         k = check_top_k(top_k)
         view = self.view()
         q = understand(text, messages, view.keyword)
-        return self._reading(view, lambda: fact.answer(q, _Library(self, view, k)))
+        return self._reading(view, lambda: fact.answer(q, self.library(k, view)))
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
@@ -193,8 +193,12 @@ class Assistant:
         """The steps of `answer` before wording: query used, passages found, sentences chosen."""
         view = self.view()
         q = understand(question, history, view.keyword)
-        hits, chosen = self._reading(view, lambda: fact.decision(q, _Library(self, view, top_k)))
+        hits, chosen = self._reading(view, lambda: fact.decision(q, self.library(top_k, view)))
         return q.query, hits, chosen
+
+    def library(self, top_k: int | None = None, view: IndexView | None = None) -> Library:
+        """The live generation (or `view`) as the answering layer reads it."""
+        return _Library(self, view or self.view(), top_k)
 
     def _reading(self, view: IndexView, read: Callable[[], T]) -> T:
         try:

@@ -25,6 +25,7 @@ from assistant.answering.extractive import (
 )
 from assistant.answering.library import Library
 from assistant.answering.question import Question
+from assistant.core.text import terms
 from assistant.core.types import Answer, Hit
 from assistant.index.keyword import KeywordIndex
 
@@ -66,11 +67,35 @@ def acceptor(
 
 def decision(q: Question, library: Library) -> tuple[list[Hit], Decision]:
     """The passages found for q and the sentences chosen from them."""
+    if q.language != "en":
+        return foreign(q, library)
     if not q.searchable:  # no word to search by (another script, only symbols): nothing to say
         return [], Decision([], [])
     found = library.search(q.query, q.exact)
     sentences = library.sentences(found.hits)
     return found.hits, choose(q, found.vector, sentences, library.keyword, library.thresholds)
+
+
+FOREIGN_MIN_TERMS = 2
+"""Distinct names and numbers a question in another language must share with the one sentence
+quoted for it. One name alone finds sentences about that name, not an answer to what was asked
+about it, so one is not enough. Chosen by that reasoning: no question set here is in another
+language, so nothing was fitted."""
+
+
+def foreign(q: Question, library: Library) -> tuple[list[Hit], Decision]:
+    """A question in another language: the best-scored retrieved sentence that holds every name
+    and number the question shares with the sources, when it shares at least FOREIGN_MIN_TERMS;
+    otherwise nothing (the calm "the sources don't say"). Never a quote chosen by similarity."""
+    if len(q.exact) < FOREIGN_MIN_TERMS:
+        return [], Decision([], [])
+    found = library.search(q.query, q.exact)
+    sentences = library.sentences(found.hits)
+    t = library.thresholds
+    scored = score_sentences(q.query, found.vector, sentences, library.keyword.idf, t)
+    needed = [set(terms(e)) for e in q.exact]
+    holding = [s for s in scored if all(n <= set(terms(s.sentence.text)) for n in needed)]
+    return found.hits, Decision(holding[:1], [])
 
 
 def answer(q: Question, library: Library) -> Answer:
