@@ -73,7 +73,11 @@ def parser() -> argparse.ArgumentParser:
     )
     pw.add_argument("user")
     ev = sub.add_parser("eval", parents=[common], help="evaluate on a question set")
-    ev.add_argument("--set", default="gold", help="'gold', 'dev' or a path to a .jsonl file")
+    ev.add_argument(
+        "--set",
+        default="gold",
+        help="'gold', 'dev', 'holdout', 'blind2' (figures only) or a path to a .jsonl file",
+    )
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
     return p
 

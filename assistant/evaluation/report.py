@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
-from assistant.evaluation.run import SETS, Outcome, by_kind, evaluate, load, summarise
+from assistant.evaluation.run import BLIND, SETS, Outcome, by_kind, evaluate, load, summarise
 
 TARGETS = {
     "accuracy": (">=", 0.90),
@@ -32,7 +32,7 @@ def run_report(assistant: Assistant, which: str) -> dict[str, Any]:
         **metrics,
         "by_kind": kinds,
         "seconds": seconds,
-        "text": _text(path, metrics, kinds, outcomes, seconds),
+        "text": _text(path, metrics, kinds, [] if which in BLIND else outcomes, seconds),
     }
 
 
