@@ -8,6 +8,7 @@ from assistant.answering.extractive import (
     Thresholds,
     compose,
     decide,
+    passes,
     quote_window,
 )
 
@@ -91,3 +92,10 @@ def test_compose_quotes_a_window_with_exact_offsets() -> None:
     [c] = compose("glacier melt?", "glacier melt?", decision, [], quote_chars=100).citations
     assert len(c.excerpt) <= 100 and "the glacier melted fast" in c.excerpt
     assert text[c.start - 1000 : c.end - 1000] == c.excerpt
+
+
+@pytest.mark.parametrize(("thresholds", "alone"), [(ALWAYS, True), (NEVER, False)])
+def test_passes_is_the_model_decide_consults(thresholds: Thresholds, alone: bool) -> None:
+    best = scored("A sentence that answers.", 0, 1.0)
+    assert passes(best, 0.0, thresholds) is alone
+    assert bool(decide([best], [], 0.0, thresholds).chosen) is alone

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.answering import fact
-from assistant.answering.question import understand
+from assistant.answering.understand import understand
 from assistant.api import Assistant
 from assistant.core.text import terms
 
@@ -34,7 +34,7 @@ def test_a_question_in_another_language_gets_the_calm_answer(built: Assistant, t
 def test_another_language_is_answered_when_one_sentence_holds_its_names_and_numbers(
     built: Assistant, text: str
 ) -> None:
-    q = understand(text, None, built.view().keyword)
+    q = understand(text, None, built.library())
     assert q.language != "en" and set(q.exact) == {"2014", "Peshawar"}
     a = built.answer(text)
     [c] = a.citations
@@ -42,6 +42,6 @@ def test_another_language_is_answered_when_one_sentence_holds_its_names_and_numb
 
 
 def test_an_english_question_takes_the_usual_path(built: Assistant) -> None:
-    q = understand("How many people did the attack in Peshawar kill?", None, built.view().keyword)
+    q = understand("How many people did the attack in Peshawar kill?", None, built.library())
     hits, chosen = fact.decision(q, built.library())
     assert q.language == "en" and hits and chosen.features  # the abstain model was consulted

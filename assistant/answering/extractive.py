@@ -115,6 +115,13 @@ def features(best: Scored, oov_share: float) -> list[float]:
     return [best.cosine, best.coverage, best.score, oov_share, best.missing / 10]
 
 
+def passes(s: Scored, oov_share: float, t: Thresholds) -> bool:
+    """Whether the answer-or-abstain model would answer with s as the best sentence: what a
+    second quote, or another lead chosen by an intent, must pass on its own."""
+    z = t.bias + sum(w * v for w, v in zip(t.weights, features(s, oov_share), strict=True))
+    return z >= 0
+
+
 def decide(
     scored: list[Scored],
     unknown_terms: list[str],

@@ -1,15 +1,17 @@
-"""The fact answer: retrieve, score the passages' sentences, then quote or abstain.
+"""The fact answer, today's default: retrieve, score the passages' sentences, quote or abstain.
 
-`choose` puts the retrieved sentences of a `Question` through extractive.py (scores, the
+`choosing` puts the retrieved sentences of a `Question` through extractive.py (scores, the
 answer-or-abstain model) with the check that a sentence holds what the question asks for
-(asks.py); `answer` is the whole path from a question to an `Answer`. Other intents: intents.py.
+(asks.py), and keeps what it saw so other intents (why.py) can re-pick among the same sentences.
+`answer` quotes the chosen sentences; a second quote stays only when it passes the same checks on
+its own (`extractive.passes`), so an off-topic sentence never rides along with a good one. A
+question in another language takes `foreign` instead (see there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import numpy as np
+from dataclasses import dataclass, replace
 
 from assistant.answering.asks import checks_sentences, holds
 from assistant.answering.entities import tag, tag_all
@@ -17,31 +19,41 @@ from assistant.answering.extractive import (
     Decision,
     Scored,
     Sentence,
-    Thresholds,
     compose,
     decide,
+    passes,
     previous_sentences,
     score_sentences,
 )
 from assistant.answering.library import Library
-from assistant.answering.question import Question
+from assistant.answering.question import Intent, Question
 from assistant.core.text import terms
 from assistant.core.types import Answer, Hit
-from assistant.index.keyword import KeywordIndex
 
 
-def choose(
-    q: Question,
-    vector: np.ndarray,
-    sentences: list[Sentence],
-    keyword: KeywordIndex,
-    t: Thresholds,
-) -> Decision:
-    """The sentences to quote for q among `sentences`, or none (abstain)."""
-    scored = score_sentences(q.query, vector, sentences, keyword.idf, t)
+@dataclass(frozen=True)
+class Choice:
+    """What the fact path saw and chose for one question."""
+
+    hits: list[Hit]
+    sentences: list[Sentence]  # every sentence of the hits
+    scored: list[Scored]  # best first
+    accept: Callable[[Scored], bool]  # whether a sentence holds what the question asks for
+    decision: Decision
+
+
+def choosing(q: Question, library: Library) -> Choice:
+    """The passages found for q, their sentences scored, and those chosen (none: abstain)."""
+    if not q.searchable:  # no word to search by (only symbols): nothing to say
+        return Choice([], [], [], lambda s: False, Decision([], []))
+    found = library.search(q.query, q.exact)
+    sentences = library.sentences(found.hits)
+    t = library.thresholds
+    scored = score_sentences(q.query, found.vector, sentences, library.keyword.idf, t)
     checked = [s.sentence.text for s in scored[: t.candidates]]
     accept = acceptor(q, previous_sentences(sentences), checked)
-    return decide(scored, list(q.unknown), q.oov_share, t, accept)
+    chosen = decide(scored, list(q.unknown), q.oov_share, t, accept)
+    return Choice(found.hits, sentences, scored, accept, chosen)
 
 
 def acceptor(
@@ -68,12 +80,22 @@ def acceptor(
 def decision(q: Question, library: Library) -> tuple[list[Hit], Decision]:
     """The passages found for q and the sentences chosen from them."""
     if q.language != "en":
-        return foreign(q, library)
-    if not q.searchable:  # no word to search by (another script, only symbols): nothing to say
-        return [], Decision([], [])
-    found = library.search(q.query, q.exact)
-    sentences = library.sentences(found.hits)
-    return found.hits, choose(q, found.vector, sentences, library.keyword, library.thresholds)
+        return _foreign_decision(q, library)
+    choice = choosing(q, library)
+    return choice.hits, choice.decision
+
+
+def recognise(q: Question, library: Library) -> Intent:
+    return Intent()
+
+
+def answer(q: Question, library: Library) -> Answer:
+    choice = choosing(q, library)
+    chosen = choice.decision.chosen
+    t = library.thresholds
+    kept = chosen[:1] + [s for s in chosen[1:] if passes(s, q.oov_share, t)]
+    decision = replace(choice.decision, chosen=kept)
+    return compose(q.text, q.query, decision, choice.hits, library.quote_chars)
 
 
 FOREIGN_MIN_TERMS = 2
@@ -83,10 +105,19 @@ about it, so one is not enough. Chosen by that reasoning: no question set here i
 language, so nothing was fitted."""
 
 
-def foreign(q: Question, library: Library) -> tuple[list[Hit], Decision]:
+def recognise_foreign(q: Question, library: Library) -> Intent | None:
+    return Intent("foreign") if q.language != "en" else None
+
+
+def foreign(q: Question, library: Library) -> Answer:
     """A question in another language: the best-scored retrieved sentence that holds every name
     and number the question shares with the sources, when it shares at least FOREIGN_MIN_TERMS;
     otherwise nothing (the calm "the sources don't say"). Never a quote chosen by similarity."""
+    hits, chosen = _foreign_decision(q, library)
+    return replace(compose(q.text, q.query, chosen, hits, library.quote_chars), intent="foreign")
+
+
+def _foreign_decision(q: Question, library: Library) -> tuple[list[Hit], Decision]:
     if len(q.exact) < FOREIGN_MIN_TERMS:
         return [], Decision([], [])
     found = library.search(q.query, q.exact)
@@ -96,8 +127,3 @@ def foreign(q: Question, library: Library) -> tuple[list[Hit], Decision]:
     needed = [set(terms(e)) for e in q.exact]
     holding = [s for s in scored if all(n <= set(terms(s.sentence.text)) for n in needed)]
     return found.hits, Decision(holding[:1], [])
-
-
-def answer(q: Question, library: Library) -> Answer:
-    hits, chosen = decision(q, library)
-    return compose(q.text, q.query, chosen, hits, library.quote_chars)
