@@ -14,7 +14,7 @@ def test_a_comparison_quotes_each_source_under_its_title(built: Assistant) -> No
         "Pakistan and the Afghan Taliban: Friends Becoming Foes",
         "Pakistan Reaps What It Sowed",
     ]
-    assert all("drone" in c.excerpt.lower() for c in a.citations)
+    assert all("drone" in c.excerpt.lower() or "strike" in c.excerpt.lower() for c in a.citations)
     assert not any(c.excerpt.rstrip().endswith("?") for c in a.citations)  # no rhetorical one
 
 

@@ -6,19 +6,22 @@ and either asks to compare ("differ", "compare", "contrast", "agree", "in common
 names them all at once ("what do the articles say about India?"). Its topic is what is left once
 the words naming sources, the comparing words and the question words go ("the role of India").
 
-Each source is searched for the topic on its own; its best sentences are chosen as a fact answer
-is (extractive.decide, the same answer-or-abstain model, headings and questions left out), with
-the topic's names and words judged against what that source's passages hold, so a source with
-nothing on the topic says so instead of quoting a near miss. With no topic left
-("compare the two articles") each source gets its most central sentences (grouped.central). It
-does not say how the sources differ in its own words: the quotes, side by side, do.
+Each source is searched for the topic on its own and its sentences scored as a fact answer's are
+(extractive.score_sentences; headings and questions left out). A source says something on the
+topic when its passages hold every name of the topic and TOPIC_SHARE of its idf weight; then its
+best sentences holding a word of the topic are quoted, else it says it has nothing on it instead
+of quoting a near miss. (The answer-or-abstain model is fitted on questions against answer
+sentences; a bare topic against a sentence is another thing, so it is not consulted here.)
+With no topic left ("compare the two articles") each source gets its most central sentences
+(grouped.central). It does not say how the sources differ in its own words: the quotes, side by
+side, do.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.answering.extractive import decide, score_sentences
+from assistant.answering.extractive import score_sentences
 from assistant.answering.grouped import (
     DOCUMENT_CHUNKS,
     Group,
@@ -34,6 +37,10 @@ from assistant.core.types import Answer, Hit
 from assistant.retrieve.hybrid import exact_terms
 
 CENTRAL_SENTENCES = 3  # per source when no topic is left ("compare the two articles")
+TOPIC_SHARE = 0.5
+"""The least idf-weighted share of the topic's words a source's passages must hold for it to
+say anything on the topic: "Peshawar school attack" in an article that never names Peshawar is
+a near miss, not a view of its own. Not fitted: no question set holds comparisons."""
 
 _CUE = re.compile(
     r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
@@ -96,27 +103,29 @@ def compose_comparison(q: Question, library: Library) -> Answer:
 
 
 def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[Group, list[Hit]]:
-    """At most n sentences of one source on topic, the first chosen as a fact answer would be
-    (the same model decides whether the source says anything on it), the others by MMR around
-    the topic among those scored nearly as well; or a note that it says nothing on it."""
+    """At most n sentences of one source on topic: the best-scored sentence holding a word of the
+    topic, then others by MMR around the topic among those scored nearly as well; or a note that
+    it says nothing on it, when its passages lack a name of the topic or hold less than
+    TOPIC_SHARE of its weight."""
     t = library.thresholds
     found = library.search(topic, exact_terms(topic), [entry.source])
     sentences = [s for s in library.sentences(found.hits) if quotable(s)]
     scored = score_sentences(topic, found.vector, sentences, library.keyword.idf, t)
-    held = " ".join(h.chunk.text for h in found.hits)  # a name the source holds is among them
-    unknown = [e for e in exact_terms(topic) if e.lower() not in held.lower()]
-    chosen = decide(scored, unknown, _oov_share(library, topic, set(terms(held))), t).chosen
-    if not chosen:
-        return Group(
-            entry.source, entry.title, [], note=f"This source says nothing about “{topic}”."
-        ), found.hits
-    lead = chosen[0]
-    near = [s for s in scored if s.score >= t.second_quote * lead.score and s is not lead]
+    held = " ".join(h.chunk.text for h in found.hits)  # retrieval brings a name it holds
+    named = all(e.lower() in held.lower() for e in exact_terms(topic))
+    covered = 1 - _oov_share(library, topic, set(terms(held)))
+    on = [s for s in scored if s.covered] if named and covered >= TOPIC_SHARE else []
+    if not on:
+        note = f"This source says nothing about “{topic}”."
+        return Group(entry.source, entry.title, [], note=note), found.hits
+    lead = on[0]
+    near = [s for s in on[1:] if s.score >= t.second_quote * lead.score]
     others = central([s.sentence for s in near], n - 1, found.vector) if n > 1 else []
     quotes = sorted([lead.sentence, *others], key=lambda s: s.start)
     score = {s.sentence.start: s.score for s in scored}
-    scores = tuple(score[s.start] for s in quotes)
-    return Group(entry.source, entry.title, quotes, scores=scores), found.hits
+    return Group(
+        entry.source, entry.title, quotes, scores=tuple(score[s.start] for s in quotes)
+    ), found.hits
 
 
 def _oov_share(library: Library, text: str, present: set[str]) -> float:

@@ -1,11 +1,10 @@
 """The fact answer, today's default: retrieve, score the passages' sentences, quote or abstain.
 
 `choosing` puts the retrieved sentences of a `Question` through extractive.py (scores, the
-answer-or-abstain model) with the check that a sentence holds what the question asks for
-(asks.py), and keeps what it saw so other intents (why.py) can re-pick among the same sentences.
-`answer` quotes the chosen sentences; a second quote stays only when it passes the same checks on
-its own (`extractive.passes`), so an off-topic sentence never rides along with a good one. A
-question in another language takes `foreign` instead (see there).
+answer-or-abstain model over abstain.py's features) with the check that a sentence holds what the
+question asks for (asks.py), and keeps what it saw so other intents (why.py) can re-pick among the
+same sentences. `answer` quotes the chosen sentences; `decide` keeps a second quote only when it
+passes the same checks on its own. A question in another language takes `foreign` instead.
 """
 
 from __future__ import annotations
@@ -13,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from assistant.answering import abstain
 from assistant.answering.asks import checks_sentences, holds
 from assistant.answering.entities import tag, tag_all
 from assistant.answering.extractive import (
     Decision,
+    Describe,
     Scored,
     Sentence,
+    Thresholds,
     compose,
     decide,
-    passes,
     previous_sentences,
     score_sentences,
 )
@@ -39,21 +40,36 @@ class Choice:
     sentences: list[Sentence]  # every sentence of the hits
     scored: list[Scored]  # best first
     accept: Callable[[Scored], bool]  # whether a sentence holds what the question asks for
+    describe: Describe  # the answer-or-abstain model's features of a sentence
     decision: Decision
+
+    def answers_alone(self, s: Scored, t: Thresholds) -> bool:
+        """Whether the model would answer with s as the best of the candidates that hold what
+        is asked (measured against the one ranked next below it)."""
+        eligible = [c for c in self.scored[: t.candidates] if self.accept(c)]
+        after = eligible[eligible.index(s) + 1 :] if s in eligible else []
+        return abstain.answers(self.describe(s, after[0] if after else None), t.bias, t.weights)
 
 
 def choosing(q: Question, library: Library) -> Choice:
     """The passages found for q, their sentences scored, and those chosen (none: abstain)."""
     if not q.searchable:  # no word to search by (only symbols): nothing to say
-        return Choice([], [], [], lambda s: False, Decision([], []))
+        return Choice([], [], [], lambda s: False, lambda s, r: [], Decision([], []))
     found = library.search(q.query, q.exact)
     sentences = library.sentences(found.hits)
     t = library.thresholds
-    scored = score_sentences(q.query, found.vector, sentences, library.keyword.idf, t)
+    idf = library.keyword.idf
+    scored = score_sentences(q.query, found.vector, sentences, idf, t)
     checked = [s.sentence.text for s in scored[: t.candidates]]
     accept = acceptor(q, previous_sentences(sentences), checked)
-    chosen = decide(scored, list(q.unknown), q.oov_share, t, accept)
-    return Choice(found.hits, sentences, scored, accept, chosen)
+    passages = [h.chunk.text for h in found.hits]
+    c = abstain.context(q.text, q.query, idf, passages, q.oov_share)
+
+    def describe(best: Scored, runner_up: Scored | None) -> list[float]:
+        return abstain.features(best, runner_up, c)
+
+    chosen = decide(scored, list(q.unknown), describe, t, accept)
+    return Choice(found.hits, sentences, scored, accept, describe, chosen)
 
 
 def acceptor(
@@ -91,11 +107,7 @@ def recognise(q: Question, library: Library) -> Intent:
 
 def answer(q: Question, library: Library) -> Answer:
     choice = choosing(q, library)
-    chosen = choice.decision.chosen
-    t = library.thresholds
-    kept = chosen[:1] + [s for s in chosen[1:] if passes(s, q.oov_share, t)]
-    decision = replace(choice.decision, chosen=kept)
-    return compose(q.text, q.query, decision, choice.hits, library.quote_chars)
+    return compose(q.text, q.query, choice.decision, choice.hits, library.quote_chars)
 
 
 FOREIGN_MIN_TERMS = 2

@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 
 from assistant.answering import fact
-from assistant.answering.extractive import Scored, adjacent, compose, passes
+from assistant.answering.extractive import Scored, adjacent, compose
 from assistant.answering.grouped import asked, heading, quotable
 from assistant.answering.library import Library
 from assistant.answering.question import Intent, Question
@@ -43,7 +43,7 @@ _CAUSE = re.compile(
     re.IGNORECASE,
 )
 _MANNER = re.compile(
-    r"\b(by \w+ing|through|via|using|with the help of|by means of|strategy|tactics?)\b",
+    r"\b(by \w+ing|through|via|using|with the help of|by means of)\b",
     re.IGNORECASE,
 )
 MARKERS = {"why": _CAUSE, "how": _MANNER}
@@ -75,7 +75,7 @@ def _pick(q: Question, choice: fact.Choice, library: Library) -> list[Scored]:
 
     pool = [s for s in choice.scored[: t.candidates] if choice.accept(s)]
     ranked = sorted(pool, key=lambda s: -(s.score + MARKER_BONUS * states(s)))
-    lead = next((s for s in ranked if passes(s, q.oov_share, t)), choice.decision.chosen[0])
+    lead = next((s for s in ranked if choice.answers_alone(s, t)), choice.decision.chosen[0])
     before, after = _neighbours(choice.scored, lead)
     if not quotable(lead.sentence) and after is not None and quotable(after.sentence):
         stated = not (heading(lead.sentence) or asked(lead.sentence))
@@ -84,7 +84,7 @@ def _pick(q: Question, choice: fact.Choice, library: Library) -> list[Scored]:
     carrier = next((n for n in beside if states(n)), None)
     if not states(lead) and carrier is not None:
         return sorted([lead, carrier], key=lambda s: s.sentence.start)
-    second = [s for s in choice.decision.chosen if s is not lead and passes(s, q.oov_share, t)]
+    second = [s for s in choice.decision.chosen if s is not lead and choice.answers_alone(s, t)]
     chosen = [lead, *second[: t.max_quotes - 1]]
     return sorted(
         chosen, key=lambda s: (s.sentence.source != lead.sentence.source, s.sentence.start)
