@@ -2,13 +2,14 @@
 
 A why question ("why", "how come", "for what reason", "what led to") wants a cause; a how
 question ("how did / does / can ...", "in what way", not "how many") wants a manner. Whether to
-answer at all is the fact path's decision, unchanged (fact.py). Then, among the same candidates
-that hold what is asked, the lead is the best one once a sentence stating a cause ("because",
-"owing to", "out of", "in order to", "led to"...) or a manner ("by ...ing", "through", "via")
-gets MARKER_BONUS, provided it passes the answer checks on its own. The neighbouring sentence
-carries the answer when the lead is itself a question (a reporter's or rhetorical question,
-answered by the next sentence) or states no cause while the sentence beside it does; then that
-neighbour is quoted too. It does not read the causal structure of a sentence.
+answer at all, and the quotes, are the fact path's (fact.py); this part only adds and orders.
+When no quote states a cause ("because", "owing to", "out of", "in order to", "led to"...) or a
+manner ("by ...ing", "through", "via") and there is room for another, the best candidate that
+holds what is asked, states one and passes the answer checks on its own is quoted too, the
+sentence beside the lead first (a cause often follows its fact). A quote that states one leads.
+When the lead is itself a question (a reporter's or rhetorical question) or a heading, the
+sentence after it, which answers it, takes its place. It does not read the causal structure of
+a sentence.
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ from assistant.answering.grouped import asked, heading, quotable
 from assistant.answering.library import Library
 from assistant.answering.question import Intent, Question
 from assistant.core.types import Answer
-
-MARKER_BONUS = 0.1
-"""Added to the score of a candidate stating a cause (why) or a manner (how) when choosing the
-lead quote. Dev accuracy over 0, 0.05, 0.1, 0.2: see docs/intents.md."""
 
 _WHY = re.compile(
     r"\b(why|how come|for what reasons?|what (is|was|are|were) the (reasons?|causes?|motives?)"
@@ -67,28 +64,29 @@ def compose_answer(q: Question, library: Library) -> Answer:
 
 
 def _pick(q: Question, choice: fact.Choice, library: Library) -> list[Scored]:
+    """The fact answer's quotes, led by one that states a cause (or manner), adding the best
+    candidate that states one when none does and there is room; a question or heading as the
+    lead gives way to the sentence after it."""
     t = library.thresholds
     marker = MARKERS[q.intent.name]
 
     def states(s: Scored) -> bool:
         return bool(marker.search(s.sentence.text))
 
-    pool = [s for s in choice.scored[: t.candidates] if choice.accept(s)]
-    ranked = sorted(pool, key=lambda s: -(s.score + MARKER_BONUS * states(s)))
-    lead = next((s for s in ranked if choice.answers_alone(s, t)), choice.decision.chosen[0])
+    chosen = list(choice.decision.chosen)
+    lead = chosen[0]
     before, after = _neighbours(choice.scored, lead)
     if not quotable(lead.sentence) and after is not None and quotable(after.sentence):
         stated = not (heading(lead.sentence) or asked(lead.sentence))
-        return [lead, after] if stated else [after]  # a question or heading states nothing
-    beside = [n for n in (after, before) if n is not None and quotable(n.sentence)]
-    carrier = next((n for n in beside if states(n)), None)
-    if not states(lead) and carrier is not None:
-        return sorted([lead, carrier], key=lambda s: s.sentence.start)
-    second = [s for s in choice.decision.chosen if s is not lead and choice.answers_alone(s, t)]
-    chosen = [lead, *second[: t.max_quotes - 1]]
-    return sorted(
-        chosen, key=lambda s: (s.sentence.source != lead.sentence.source, s.sentence.start)
-    )
+        chosen = [lead, after] if stated else [after]  # a question or heading states nothing
+    if not any(states(s) for s in chosen) and len(chosen) < t.max_quotes:
+        pool = [s for s in choice.scored[: t.candidates] if choice.accept(s) and states(s)]
+        beside = [n for n in (after, before) if n in pool]  # the neighbour first: it follows on
+        extra = [s for s in beside + pool if quotable(s.sentence) and s not in chosen]
+        found = next((s for s in extra if choice.answers_alone(s, t)), None)
+        chosen += [found] if found is not None else []
+    first = next((s for s in chosen if states(s)), chosen[0])
+    return sorted(chosen, key=lambda s: (s is not first, s.sentence.source, s.sentence.start))
 
 
 def _neighbours(scored: list[Scored], lead: Scored) -> tuple[Scored | None, Scored | None]:
