@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from assistant.answering import fact
+from assistant.answering import fact, intents
 from assistant.answering.extractive import Decision, Sentence, Thresholds
 from assistant.answering.library import Found, SourceEntry
-from assistant.answering.question import understand
+from assistant.answering.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
@@ -37,6 +37,7 @@ from assistant.retrieve.hybrid import HybridRetriever
 
 Message = dict[str, Any]
 T = TypeVar("T")
+OPENING = 600  # characters of a source's start kept for its subtitle (answering/naming.py)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Assistant:
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
+        self._catalogue: tuple[Path | None, list[SourceEntry]] = (None, [])
 
     def index(self, progress: Progress | None = None) -> IndexSummary:
         """Bring the index in line with the sources folder (incremental, crash-safe)."""
@@ -170,11 +172,13 @@ class Assistant:
         k: int | None = None,
         view: IndexView | None = None,
         exact: Sequence[str] | None = None,
+        sources: Collection[str] | None = None,
     ) -> tuple[list[Hit], np.ndarray]:
         s = self.settings
         view = view or self.view()
         vector = self.embeddings.embed_query(query)
-        hits = view.retriever.search(query, vector, k or s.top_k, s.candidates, s.rrf_k, exact)
+        k = k or s.top_k
+        hits = view.retriever.search(query, vector, k, s.candidates, s.rrf_k, exact, sources)
         return hits, np.asarray(vector, dtype=np.float32)
 
     def answer(
@@ -184,19 +188,39 @@ class Assistant:
         BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
         text = clean_question(question, self.settings.max_question_chars)
         messages = clean_history(history)
-        k = check_top_k(top_k)
-        view = self.view()
-        q = understand(text, messages, view.keyword)
-        return self._reading(view, lambda: fact.answer(q, _Library(self, view, k)))
+        library = self.library(check_top_k(top_k))
+        return self._reading(
+            library.view, lambda: intents.answer(understand(text, messages, library), library)
+        )
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> tuple[str, list[Hit], Decision]:
-        """The steps of `answer` before wording: query used, passages found, sentences chosen."""
-        view = self.view()
-        q = understand(question, history, view.keyword)
-        hits, chosen = self._reading(view, lambda: fact.decision(q, _Library(self, view, top_k)))
+        """The fact answer's steps before wording: query used, passages found, sentences chosen
+        (what the abstain model is calibrated on)."""
+        library = self.library(top_k)
+        q = understand(question, history, library)
+        hits, chosen = self._reading(library.view, lambda: fact.decision(q, library))
         return q.query, hits, chosen
+
+    def catalogue(self, view: IndexView) -> list[SourceEntry]:
+        """The view's sources by file name, each with its title and the opening of its text;
+        made once per generation (naming a source reads it on many questions)."""
+        with self._lock:
+            if self._catalogue[0] == view.folder:
+                return self._catalogue[1]
+        files = view.manifest.files
+        made = []
+        for name in sorted(files):
+            first = view.keyword.get(files[name].chunk_ids[0]) if files[name].chunk_ids else None
+            made.append(SourceEntry(name, files[name].title, first.text[:OPENING] if first else ""))
+        with self._lock:
+            self._catalogue = (view.folder, made)
+        return made
+
+    def library(self, top_k: int | None = None, view: IndexView | None = None) -> _Library:
+        """The live generation (or `view`) as the answering layer reads it."""
+        return _Library(self, view or self.view(), top_k)
 
     def _reading(self, view: IndexView, read: Callable[[], T]) -> T:
         try:
@@ -218,7 +242,7 @@ class _Library:
     def search(
         self, query: str, exact: Collection[str], sources: Collection[str] | None = None
     ) -> Found:
-        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact))
+        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), sources)
         # sentences are scored in the answer scorer's space: its own query vector, if it has one
         return Found(hits, self.assistant.scorer.query_vector(query, vector))
 
@@ -235,11 +259,23 @@ class _Library:
         ]  # fmt: skip
 
     def catalogue(self) -> list[SourceEntry]:
-        files = self.view.manifest.files
-        return [SourceEntry(name, files[name].title) for name in sorted(files)]
+        return self.assistant.catalogue(self.view)
 
-    def document(self, source: str) -> list[Sentence]:
-        raise NotImplementedError
+    def document(self, source: str, limit: int) -> list[Sentence]:
+        entry = self.view.manifest.files.get(source)
+        if entry is None:
+            return []
+        ids = list(entry.chunk_ids)
+        if len(ids) > limit:  # spread evenly over the source
+            ids = [ids[i * len(ids) // limit] for i in range(limit)]
+        rank = {cid: i for i, cid in enumerate(ids)}
+        rows = self.view.store.sentences_of(ids, self.assistant.scorer.stored)  # one vector space
+        return sorted(
+            (Sentence(rank[cid], source, entry.title, start, end, text, vec,
+                      page_at(entry.pages, start))
+             for cid, start, end, text, vec in rows),
+            key=lambda s: s.start,
+        )  # fmt: skip
 
 
 _default: Assistant | None = None

@@ -32,6 +32,7 @@ class Found:
 class SourceEntry:
     source: str  # file name relative to the sources folder
     title: str
+    opening: str = ""  # the start of its text, where a subtitle or heading may name it too
 
 
 class Library(Protocol):
@@ -53,6 +54,7 @@ class Library(Protocol):
         """The indexed sources, in the order the Sources tab lists them (by file name)."""
         ...
 
-    def document(self, source: str) -> list[Sentence]:
-        """A source's sentences in document order (a long one's evenly spread passages)."""
+    def document(self, source: str, limit: int) -> list[Sentence]:
+        """A source's sentences in document order, from at most `limit` of its passages spread
+        evenly over it."""
         ...

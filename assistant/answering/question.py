@@ -1,28 +1,27 @@
-"""Read a question once, into the one value every later step reads.
+"""The question as understood: one value, built once (understand.py), read by every later step.
 
-`understand` takes the question as asked, the conversation so far and the keyword index (what the
-sources contain), and returns a `Question`: the text; the query retrieval searches (the text, or
-the text plus the conversation's subject when it leans on the conversation, followup.py); its
-content terms; the exact terms (names, numbers, quoted phrases) retrieval must find; those of the
-question's own exact terms the sources never mention; the idf-weighted share of its terms they
-lack; its spaCy tags and what it asks for (asks.py), made only when they can matter. It does no
-retrieval and chooses no sentence; it does not resolve what a pronoun refers to.
+`Question` holds the text as asked; the query retrieval searches; its content terms; the exact
+terms (names, numbers, quoted phrases) retrieval must find; those of its own exact terms the
+sources never mention; the idf-weighted share of its terms they lack; spaCy's tags and what it
+asks for (asks.py); its language; and its `Intent`: what kind of answer it wants (fact, why,
+how, summary, comparison, foreign), the sources it names and the topic it asks about. Nothing here
+reads the index or runs a model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from assistant.answering.asks import Asks, analyse, needs_tags
-from assistant.answering.entities import Tagged, tag
-from assistant.answering.followup import rewrite
-from assistant.core.text import stem, terms, words
-from assistant.index.keyword import KeywordIndex
-from assistant.retrieve.hybrid import exact_terms
+from assistant.answering.asks import Asks
+from assistant.answering.entities import Tagged
+from assistant.core.text import terms
 
-Message = dict[str, Any]
+
+@dataclass(frozen=True)
+class Intent:
+    name: str = "fact"  # a part of the table in intents.py
+    sources: tuple[str, ...] = ()  # the sources it names (file names), in catalogue order
+    topic: str = ""  # what it asks about once the words that name sources and the intent go
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,8 @@ class Question:
     oov_share: float  # idf-weighted share of the text's terms that no source holds
     tagged: Tagged | None  # spaCy's tags and entities; None when nothing reads them
     asks: Asks  # what it asks for: a person, a count of what, a date...
+    language: str = "en"  # or another language's code, or another script's name (language.py)
+    intent: Intent = Intent()
 
     @property
     def searchable(self) -> bool:
@@ -45,31 +46,3 @@ class Question:
     def leans(self) -> bool:
         """Whether the conversation was added to the query."""
         return self.query != self.text
-
-
-def understand(text: str, history: Sequence[Message] | None, keyword: KeywordIndex) -> Question:
-    """The question read once: see the module docstring."""
-    common = max(1, len(keyword) // 2)
-    query = rewrite(text, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
-    asked = terms(text)
-    weights = [keyword.idf(t) for t in asked]
-    oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
-    tagged = tag(text) if needs_tags(text) else None
-    return Question(
-        text=text,
-        query=query,
-        terms=tuple(asked),
-        exact=tuple(exact_terms(query)),
-        unknown=tuple(t for t in exact_terms(text) if not _known(keyword, t)),
-        oov_share=oov / (sum(weights) or 1.0),
-        tagged=tagged,
-        asks=analyse(tagged) if tagged is not None else Asks(),
-    )
-
-
-def _known(keyword: KeywordIndex, term: str) -> bool:
-    """A name counts as known when any of its longer words occurs in the sources."""
-    if keyword.containing(term, limit=1):
-        return True
-    parts = [w for w in words(term) if len(w) > 2]
-    return any(keyword.containing(w, limit=1) for w in parts)

@@ -67,7 +67,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`."""
+    """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`.
+
+    `intent` says what kind of answer it is: "fact" (quotes answering a question), "why" or
+    "how" (quotes stating a cause or a manner), "summary" or "comparison" (quotes grouped under
+    a "### title" line per source), "foreign" (a question in another language)."""
 
     text: str
     citations: list[Citation]
@@ -75,6 +79,7 @@ class Answer:
     query: str
     question: str = ""
     hits: list[Hit] = field(default_factory=list)
+    intent: str = "fact"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.question import understand
+from assistant.answering.understand import understand
 from assistant.api import Assistant
 
 PREVIOUS = "Which Pakistani general went to Kabul for talks with the TTP?"
@@ -21,7 +21,7 @@ HISTORY = [{"role": "user", "content": PREVIOUS}, {"role": "assistant", "content
 def test_understand_reads_terms_asks_and_unknown_names(
     built: Assistant, text: str, unknown: tuple[str, ...], kind: str, tagged: bool
 ) -> None:
-    q = understand(text, None, built.view().keyword)
+    q = understand(text, None, built.library())
     assert q.text == q.query == text and not q.leans
     assert q.unknown == unknown
     assert q.asks.kind == kind
@@ -30,16 +30,16 @@ def test_understand_reads_terms_asks_and_unknown_names(
 
 
 def test_unknown_words_weigh_in_the_oov_share(built: Assistant) -> None:
-    keyword = built.view().keyword
-    inside = understand("What did the Taliban warn Pakistan of?", None, keyword)
-    outside = understand("What did the zorblaxian quaffle warn Pakistan of?", None, keyword)
+    library = built.library()
+    inside = understand("What did the Taliban warn Pakistan of?", None, library)
+    outside = understand("What did the zorblaxian quaffle warn Pakistan of?", None, library)
     assert inside.oov_share == 0.0 < outside.oov_share < 1.0
 
 
 def test_a_follow_up_searches_with_the_earlier_subject(built: Assistant) -> None:
-    q = understand("Who facilitated those talks?", HISTORY, built.view().keyword)
+    q = understand("Who facilitated those talks?", HISTORY, built.library())
     assert q.leans and q.query.startswith(q.text) and "TTP" in q.exact
 
 
 def test_symbols_only_cannot_be_searched(built: Assistant) -> None:
-    assert not understand("?!", None, built.view().keyword).searchable
+    assert not understand("?!", None, built.library()).searchable
