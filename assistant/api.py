@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from assistant.answering import fact, intents
-from assistant.answering.extractive import Decision, Sentence, Thresholds
+from assistant.answering.extractive import FITS, Decision, Sentence
 from assistant.answering.library import Found, SourceEntry
 from assistant.answering.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
@@ -64,7 +64,8 @@ class IndexView:
 class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
-        self.thresholds = Thresholds(max_quotes=max(1, self.settings.max_quotes))
+        fit = FITS[self.settings.answer_scorer]  # the abstain model fitted for its scorer
+        self.thresholds = replace(fit, max_quotes=max(1, self.settings.max_quotes))
         s = self.settings
         self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)

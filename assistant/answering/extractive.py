@@ -71,6 +71,21 @@ class Thresholds:
     )  # fmt: skip
 
 
+# The answer-or-abstain model for each answer scorer (the `answer_scorer` setting): its cosines
+# and scores are features, and each model's cosines have their own scale, so each is fitted by
+# `ASSISTANT_ANSWER_SCORER=<name> python -m assistant.evaluation.calibrate` on the same data.
+# Refit every row whenever abstain.FEATURES changes (tests/test_extractive.py checks the lengths).
+_MPNET_WEIGHTS = (
+    5.6335, 0.1621, 3.5852, 0.6311, -2.9364, -0.7410, -2.0085,
+    1.0607, 0.9160, -1.4694, -0.5296, -0.5470, 0.3618,
+)  # fmt: skip
+FITS: dict[str, Thresholds] = {
+    "minilm": Thresholds(),
+    # 2026-12-06, dev share 0.85, L2 0.01: dev 0.900 / 0.015, FIT 0.182 / 0.099.
+    "mpnet": Thresholds(bias=-1.5069, weights=_MPNET_WEIGHTS),
+}
+
+
 def score_sentences(
     query: str, vector: np.ndarray, sentences: list[Sentence], weight: Weight, t: Thresholds
 ) -> list[Scored]:
