@@ -10,8 +10,8 @@ ASSISTANT_* environment variables, and builds the index on first use when it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,7 @@ class Assistant:
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
+        self._writers: list[Any] = []  # the LLM writer, made on the first written answer
 
     def index(self, progress: Progress | None = None) -> IndexSummary:
         """Bring the index in line with the sources folder (incremental, crash-safe)."""
@@ -183,12 +184,45 @@ class Assistant:
     def answer(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> Answer:
-        """Quote the sources' answer to question, or abstain. Bad input raises one typed error:
-        BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
+        """Quote the sources' answer to question, or abstain; with an LLM configured, the
+        verified written answer (or the quotes, with a note saying why). Bad input raises one
+        typed error: BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
+        *_, last = self.stream(question, history, top_k)
+        return last
+
+    def stream(
+        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+    ) -> Iterator[Answer]:
+        """Answer snapshots: the extractive answer at once, then, when the llm setting names a
+        model, the written answer as it grows (answering/written.py), the last one final."""
         question = clean_question(question, self.settings.max_question_chars)
         messages = clean_history(history)
         query, hits, decision = self.decision(question, messages, check_top_k(top_k))
-        return compose(question, query, decision, hits, self.settings.max_sentence_chars)
+        quotes = compose(question, query, decision, hits, self.settings.max_sentence_chars)
+        yield quotes
+        if self.settings.llm != "none":
+            from assistant.answering.prompt import excerpts_from
+
+            excerpts = excerpts_from(decision.scored, self.settings.llm_excerpts)
+            yield from self._writer().write(question, query, messages, quotes, excerpts)
+
+    def _writer(self) -> Any:
+        """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
+        with self._lock:
+            if not self._writers:
+                from assistant.answering.written import Writer, Writing
+                from assistant.llm.base import Options, make_backend, timed
+
+                s = self.settings
+                options = Options(s.llm_url, s.llm_key, s.llm_threads, s.llm_context,
+                                  s.llm_temperature, s.llm_timeout, s.llm_max_tokens)  # fmt: skip
+                embed = self.embeddings.embed_query
+                self._writers.append(Writer(
+                    make_backend(s.llm, options),
+                    lambda text: np.asarray(embed(text), dtype=np.float32),
+                    timed, Writing(s.llm_timeout, s.llm_unsupported, s.llm_judge),
+                ))  # fmt: skip
+            return self._writers[0]
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
@@ -219,7 +253,8 @@ class Assistant:
         scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
         checked = [s.sentence.text for s in scored[: self.thresholds.candidates]]
         accept = _acceptor(question, previous_sentences(sentences), checked)
-        return decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
+        decision = decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
+        return replace(decision, scored=scored)
 
     def _sentences(self, view: IndexView, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -109,6 +109,7 @@ def previous_sentences(sentences: list[Sentence]) -> dict[tuple[str, int], str]:
 class Decision:
     chosen: list[Scored]  # empty means abstain
     features: list[float]  # what the answerable-or-not model saw
+    scored: list[Scored] = field(default_factory=list)  # every candidate, best first
 
 
 def features(best: Scored, oov_share: float) -> list[float]:

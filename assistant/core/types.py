@@ -65,9 +65,32 @@ class Citation:
     page: int | None = None  # 1-based PDF page where the excerpt starts; None for other formats
 
 
+PENDING = "not yet verified"
+"""The reason a streamed snapshot gives its unfinished last sentence, before it is verified."""
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of a written answer and its verdict.
+
+    `citations` index `Answer.citations` (0-based): the exact source sentences that support it,
+    which may be fewer than the model cited. `supported` is False with a `reason` when its
+    citations do not support it (or, in a streamed snapshot, while it is still `PENDING`)."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`."""
+    """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`.
+
+    `mode` is "extractive" (quotes, the default) or "llm" (written by `model`, sentence by
+    sentence in `sentences`, each verified against the excerpts it cites). `note` says in one
+    line why a written answer fell back to quotes. `stats` holds what the written answer cost
+    and how its sentences fared before the verifier acted (docs/llm.md); empty for quotes."""
 
     text: str
     citations: list[Citation]
@@ -75,6 +98,11 @@ class Answer:
     query: str
     question: str = ""
     hits: list[Hit] = field(default_factory=list)
+    mode: str = "extractive"
+    model: str = ""
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    note: str = ""
+    stats: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
