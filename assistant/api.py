@@ -210,12 +210,14 @@ class Assistant:
         """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
         with self._lock:
             if not self._writers:
+                from assistant.answering.prompt import citation_grammar
                 from assistant.answering.written import Writer, Writing
                 from assistant.llm.base import Options, make_backend, timed
 
                 s = self.settings
                 options = Options(s.llm_url, s.llm_key, s.llm_threads, s.llm_context,
-                                  s.llm_temperature, s.llm_timeout, s.llm_max_tokens)  # fmt: skip
+                                  s.llm_temperature, s.llm_timeout, s.llm_max_tokens,
+                                  citation_grammar(s.llm_excerpts) if s.llm_grammar else "")  # fmt: skip
                 embed = self.embeddings.embed_query
                 self._writers.append(Writer(
                     make_backend(s.llm, options),

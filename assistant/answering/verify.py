@@ -37,10 +37,11 @@ _FACTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", 
 
 @dataclass(frozen=True)
 class Checks:
-    """Content thresholds, fitted on dev.jsonl by assistant/evaluation/fit_verifier.py."""
+    """Content thresholds, fitted on dev.jsonl by assistant/evaluation/fit_verifier.py
+    (2026-12-06: 189 claim-sentence pairs; 0.818 of supporting pairs pass, 0.067 of others)."""
 
     coverage: float = 0.5
-    cosine: float = 0.5
+    cosine: float = 0.2
 
 
 @dataclass(frozen=True)

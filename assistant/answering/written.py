@@ -128,7 +128,8 @@ class Writer:
         kept = []
         for n in verdict.supporting:
             reply = "".join(self.timed(
-                self.backend.stream(judge_messages(verdict.text, given[n].text)), deadline
+                self.backend.stream(judge_messages(verdict.text, given[n].text), free=True),
+                deadline,
             ))  # fmt: skip
             if reply.strip().lower().startswith("yes"):
                 kept.append(n)

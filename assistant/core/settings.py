@@ -107,6 +107,10 @@ class Settings:
     llm_judge: bool = False
     """Also ask the same model, yes or no, whether each cited excerpt supports its sentence (a
     sentence the rules passed is shown as supported only if the model says yes)."""
+    llm_grammar: bool = False
+    """Constrain the model's output by a llama.cpp grammar to one to three sentences, each ending
+    in an excerpt number (gguf, and an openai backend that is llama.cpp's server): for small
+    models, such as SmolLM2-135M, that do not cite when asked."""
     llm_unsupported: str = "mark"
     """What happens to a written sentence its citations do not support: "mark" keeps it,
     marked "not found in the sources"; "drop" leaves it out of the answer."""

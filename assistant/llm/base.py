@@ -37,18 +37,21 @@ class Options:
     temperature: float = 0.0
     timeout: float = 120.0
     max_tokens: int = 256
+    grammar: str = ""  # a llama.cpp grammar the answer must follow (gguf, llama.cpp's server)
 
 
 class Backend(Protocol):
     name: str  # the spec it was made from, e.g. "gguf:/models/qwen.gguf"
 
-    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
-        """The answer's text, piece by piece as the model writes it."""
+    def stream(self, messages: Sequence[Message], free: bool = False) -> Iterator[str]:
+        """The answer's text, piece by piece as the model writes it; `free` lifts the grammar
+        (for the yes/no judge)."""
         ...
 
 
 Factory = Callable[[str, Options], "BaseChatModel"]
-# KIND -> the module whose `chat_model(model, options)` builds its LangChain chat model.
+# KIND -> the module whose `chat_model(model, options)` builds its LangChain chat model and
+# whose `constrain(grammar)` gives the keyword arguments that impose a grammar ({} if it can't).
 KINDS: dict[str, str] = {
     "ollama": "assistant.llm.ollama",
     "openai": "assistant.llm.openai",
@@ -69,22 +72,24 @@ def make_backend(spec: str, options: Options) -> Backend:
             f"the {kind} backend needs the llm extra: pip install -e '.[llm]' ({exc.name})"
         ) from exc
     factory: Factory = module.chat_model
-    return ChatBackend(spec, factory(model, options))
+    constrain = module.constrain(options.grammar) if options.grammar else {}
+    return ChatBackend(spec, factory(model, options), constrain)
 
 
 class ChatBackend:
     """Any LangChain chat model as a Backend: messages in, text pieces out."""
 
-    def __init__(self, name: str, model: BaseChatModel):
+    def __init__(self, name: str, model: BaseChatModel, constrain: dict[str, Any] | None = None):
         self.name = name
         self.model = model
+        self.constrain = constrain or {}
 
-    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], free: bool = False) -> Iterator[str]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
         chat = [kinds[m["role"]](content=m["content"]) for m in messages]
-        for chunk in self.model.stream(chat):
+        for chunk in self.model.stream(chat, **({} if free else self.constrain)):
             if isinstance(chunk.content, str) and chunk.content:
                 yield chunk.content
 

