@@ -46,8 +46,11 @@ def error_message(text: str) -> str:
     return f'<div class="answer error">{esc(text)}</div>'
 
 
-def answer_message(text: str, turn: int, citations: int, abstained: bool, searched: str) -> str:
-    """The answer with [n] markers as chips."""
+def answer_message(
+    text: str, turn: int, citations: int, abstained: bool, searched: str, below: str = ""
+) -> str:
+    """The answer with [n] markers as chips; `below` is markup made here or in written.py (a
+    written answer), put inside the same message after the quotes."""
     parts = []
     if searched:
         parts.append(f'<div class="searched">Searched for: <q>{esc(searched)}</q></div>')
@@ -56,14 +59,15 @@ def answer_message(text: str, turn: int, citations: int, abstained: bool, search
         out = [esc(pieces[0])]
         for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
             n = int(number)
-            out.append(_chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
+            out.append(chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
             out.append(esc(rest))
         parts.append(f"<p>{''.join(out)}</p>")
     kind = "answer abstain" if abstained else "answer"
-    return f'<div class="{kind}">{"".join(parts)}</div>'
+    return f'<div class="{kind}">{"".join(parts)}{below}</div>'
 
 
-def _chip(turn: int, n: int) -> str:
+def chip(turn: int, n: int) -> str:
+    """A citation chip: a link to evidence card n of the turn (assets.JS opens it)."""
     link = f'href="#ev-{turn}-{n}" title="Show quote {n} in its source"'
     return f'<a class="cite-chip" {link}>{n}</a>'
 
