@@ -152,7 +152,7 @@ class Writer:
         return self._assemble(quotes, written, given, "", stats)
 
     def _fallback(self, quotes: Answer, why: str, stats: dict[str, float]) -> Answer:
-        note = f"Showing quotes: {why}."
+        note = f"Showing quotes: {why.rstrip('.')}."
         return replace(quotes, model=self.backend.name, note=note, stats={**stats, "fallback": 1})
 
     def _assemble(

@@ -54,6 +54,12 @@ def _text(
         baseline = f"  textbook {t[name]:.3f}" if name in t else ""
         lines.append(f"  {name:<24}{value:>7.3f}{baseline}{verdict}")
     lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
+    if "llm" in metrics:
+        lines += ["", f"  written answers ({outcomes[0].answer.model}):"]
+        for name, value in metrics["llm"].items():
+            goal = "  target 0: " + ("ok" if value == 0 else "MISSED") if name == (
+                "unsupported_specifics") else ""  # fmt: skip
+            lines.append(f"  {name:<26}{value:>7.3f}{goal}")
     wrong = [o for o in outcomes if not o.correct]
     if wrong:
         lines += ["", "  wrong:"]

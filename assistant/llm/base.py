@@ -128,6 +128,8 @@ def timed(pieces: Iterator[str], deadline: float) -> Iterator[str]:
                 raise LLMTimeout("the model did not finish in time") from None
             if item is _DONE:
                 return
+            if isinstance(item, LLMFailure):
+                raise item
             if isinstance(item, BaseException):
                 raise LLMFailure(one_line(item)) from item
             yield item
