@@ -36,8 +36,9 @@ CSS = """
 .written.streaming > .written-head::after { content: " …"; }
 .w-pending { color: var(--body-text-color-subdued); }
 .written.streaming .w-pending::after { content: "▍"; }
+/* Not struck out: an unsupported sentence may be true, only not shown by what it cites. */
 .w-unsupported {
-  text-decoration: line-through; text-decoration-color: var(--error-text-color);
+  text-decoration: underline dotted var(--error-text-color); text-underline-offset: 0.2em;
   color: var(--body-text-color-subdued);
 }
 .w-mark {
