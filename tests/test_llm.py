@@ -164,7 +164,8 @@ def test_ask_streams_to_the_terminal(
 def test_without_an_llm_no_llm_module_is_imported(built: Assistant) -> None:
     code = (
         "import sys\nfrom assistant.api import Assistant\n"
-        f"a = Assistant(sources={str(built.settings.sources)!r}, index={str(built.settings.index)!r})\n"
+        f"a = Assistant(sources={str(built.settings.sources)!r}, "
+        f"index={str(built.settings.index)!r})\n"
         "print(a.answer('Who replaced Imran Khan?').mode)\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('xllamacpp', 'langchain_openai', 'langchain_ollama', 'openai', 'ollama') "
@@ -199,4 +200,9 @@ def test_llm_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("ASSISTANT_LLM_TEMPERATURE", "0.2")
     monkeypatch.setenv("ASSISTANT_LLM_JUDGE", "yes")
     s = Settings.from_env()
-    assert (s.llm, s.llm_temperature, s.llm_judge, s.llm_threads) == ("ollama:qwen2.5", 0.2, True, 1)
+    assert (s.llm, s.llm_temperature, s.llm_judge, s.llm_threads) == (
+        "ollama:qwen2.5",
+        0.2,
+        True,
+        1,
+    )
