@@ -104,6 +104,18 @@ def test_openai_compatible_http_server_answers(built: Assistant, http_server: st
     assert all(f.model == "openai:smollm2" for f in finals)
 
 
+def test_the_judge_only_removes_support(built: Assistant, in_process: Assistant) -> None:
+    """With the judge on, the same model is asked yes or no for every supported sentence: it
+    can take support away, never give it, and the stream's invariants still hold."""
+    judged = _with(built, llm="gguf:smollm2", llm_judge=True)
+    plain = in_process.answer(QUESTIONS[0])
+    final = _check(judged, list(judged.stream(QUESTIONS[0])))
+    if final.mode == "llm":
+        assert sum(s.supported for s in final.sentences) <= sum(
+            s.supported for s in plain.sentences
+        )
+
+
 def test_a_time_out_falls_back_to_quotes(built: Assistant) -> None:
     assistant = _with(built, llm="gguf:smollm2", llm_timeout=0.001)
     answer = assistant.answer(QUESTIONS[0])
