@@ -215,9 +215,11 @@ class Assistant:
                 from assistant.llm.base import Options, make_backend, timed
 
                 s = self.settings
-                options = Options(s.llm_url, s.llm_key, s.llm_threads, s.llm_context,
-                                  s.llm_temperature, s.llm_timeout, s.llm_max_tokens,
-                                  citation_grammar(s.llm_excerpts) if s.llm_grammar else "")  # fmt: skip
+                grammar = citation_grammar(s.llm_excerpts) if s.llm_grammar else ""
+                options = Options(
+                    s.llm_url, s.llm_key, s.llm_threads, s.llm_context, s.llm_temperature,
+                    s.llm_timeout, s.llm_max_tokens, grammar,
+                )  # fmt: skip
                 embed = self.embeddings.embed_query
                 self._writers.append(Writer(
                     make_backend(s.llm, options),

@@ -104,6 +104,18 @@ def test_openai_compatible_http_server_answers(built: Assistant, http_server: st
     assert all(f.model == "openai:smollm2" for f in finals)
 
 
+def test_the_judge_only_removes_support(built: Assistant, in_process: Assistant) -> None:
+    """With the judge on, the same model is asked yes or no for every supported sentence: it
+    can take support away, never give it, and the stream's invariants still hold."""
+    judged = _with(built, llm="gguf:smollm2", llm_judge=True)
+    plain = in_process.answer(QUESTIONS[0])
+    final = _check(judged, list(judged.stream(QUESTIONS[0])))
+    if final.mode == "llm":
+        assert sum(s.supported for s in final.sentences) <= sum(
+            s.supported for s in plain.sentences
+        )
+
+
 def test_a_time_out_falls_back_to_quotes(built: Assistant) -> None:
     assistant = _with(built, llm="gguf:smollm2", llm_timeout=0.001)
     answer = assistant.answer(QUESTIONS[0])
@@ -164,7 +176,8 @@ def test_ask_streams_to_the_terminal(
 def test_without_an_llm_no_llm_module_is_imported(built: Assistant) -> None:
     code = (
         "import sys\nfrom assistant.api import Assistant\n"
-        f"a = Assistant(sources={str(built.settings.sources)!r}, index={str(built.settings.index)!r})\n"
+        f"a = Assistant(sources={str(built.settings.sources)!r}, "
+        f"index={str(built.settings.index)!r})\n"
         "print(a.answer('Who replaced Imran Khan?').mode)\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('xllamacpp', 'langchain_openai', 'langchain_ollama', 'openai', 'ollama') "
@@ -199,4 +212,9 @@ def test_llm_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("ASSISTANT_LLM_TEMPERATURE", "0.2")
     monkeypatch.setenv("ASSISTANT_LLM_JUDGE", "yes")
     s = Settings.from_env()
-    assert (s.llm, s.llm_temperature, s.llm_judge, s.llm_threads) == ("ollama:qwen2.5", 0.2, True, 1)
+    assert (s.llm, s.llm_temperature, s.llm_judge, s.llm_threads) == (
+        "ollama:qwen2.5",
+        0.2,
+        True,
+        1,
+    )

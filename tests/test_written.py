@@ -58,7 +58,7 @@ class Script:
 def _write(
     built: Assistant, pieces: Sequence[str], **kw: object
 ) -> tuple[list[Answer], list[Excerpt]]:
-    query, hits, decision = built.decision(QUESTION)
+    query, _, decision = built.decision(QUESTION)
     quotes = built.answer(QUESTION)
     excerpts = excerpts_from(decision.scored, 8)
     error = kw.pop("error", None)

@@ -90,14 +90,17 @@ def messages(
         if m.get("role") in ("user", "assistant")
     ]
     return [
-        {"role": "system", "content": SYSTEM}, *EXAMPLE, *earlier, {"role": "user", "content": user}
+        {"role": "system", "content": SYSTEM},
+        *EXAMPLE,
+        *earlier,
+        {"role": "user", "content": user},
     ]
 
 
 def citation_grammar(excerpts: int) -> str:
     """A llama.cpp grammar (GBNF) for answers of one to three sentences, each ending in one
     excerpt number [1]..[excerpts], or NOT_FOUND: for small models that will not cite unasked."""
-    digits = f"[1-{min(excerpts, 9)}]" if excerpts < 10 else '[1-9] [0-9]?'
+    digits = f"[1-{min(excerpts, 9)}]" if excerpts < 10 else "[1-9] [0-9]?"
     return (
         f'root ::= "{NOT_FOUND}" | sentence sentence? sentence?\n'
         f'sentence ::= [A-Z0-9] [^\\[\\]\\n.!?]{{8,300}} " [" {digits} "]. "'

@@ -98,9 +98,7 @@ def coverage(text: str, span: str) -> float:
     return len(mine & set(terms(span))) / len(mine) if mine else 0.0
 
 
-def verify(
-    sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks: Checks
-) -> Verdict:
+def verify(sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks: Checks) -> Verdict:
     text, cited = split_markers(sentence)
     if not cited:
         return Verdict(text, cited, (), "cites no excerpt")

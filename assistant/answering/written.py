@@ -176,8 +176,10 @@ class Writer:
         if tail and not is_not_found(tail):
             sentences.append(AnswerSentence(split_markers(tail)[0], [], False, PENDING))
             parts.append(split_markers(tail)[0])
-        return Answer(" ".join(parts), citations, False, quotes.query, quotes.question,
-                      quotes.hits, "llm", self.backend.name, sentences, "", dict(stats))  # fmt: skip
+        return Answer(
+            " ".join(parts), citations, False, quotes.query, quotes.question, quotes.hits,
+            mode="llm", model=self.backend.name, sentences=sentences, stats=dict(stats),
+        )  # fmt: skip
 
     @staticmethod
     def _timing(stats: dict[str, float], started: float) -> dict[str, float]:

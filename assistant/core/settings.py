@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import BadSetting
-from assistant.core.inputs import FLOAT_RANGES, SETTING_RANGES, check_llm, setting_float, setting_int
+from assistant.core.inputs import (
+    FLOAT_RANGES,
+    SETTING_RANGES,
+    check_llm,
+    setting_float,
+    setting_int,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INDEX_FORMAT_VERSION = 2  # 2: generations, one collection, sentence vectors in metadata

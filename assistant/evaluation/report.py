@@ -56,10 +56,11 @@ def _text(
     lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
     if "llm" in metrics:
         lines += ["", f"  written answers ({outcomes[0].answer.model}):"]
-        for name, value in metrics["llm"].items():
-            goal = "  target 0: " + ("ok" if value == 0 else "MISSED") if name == (
-                "unsupported_specifics") else ""  # fmt: skip
-            lines.append(f"  {name:<26}{value:>7.3f}{goal}")
+        for name, figure in metrics["llm"].items():
+            check = ""
+            if name == "unsupported_specifics":
+                check = "  target 0: " + ("ok" if figure == 0 else "MISSED")
+            lines.append(f"  {name:<26}{figure:>7.3f}{check}")
     wrong = [o for o in outcomes if not o.correct]
     if wrong:
         lines += ["", "  wrong:"]

@@ -100,8 +100,14 @@ def evaluate(assistant: Assistant, items: list[dict[str, Any]], depth: int = 10)
                 _first_gold([h.chunk for h in hits], item, sources, texts),
                 _first_gold(baseline(item["question"], depth), item, sources, texts),
                 valid,
-                [word for s in answer.sentences if s.supported for word in unsupported_specifics(
-                    s.text, [answer.citations[i].excerpt for i in s.citations])],
+                [
+                    word
+                    for s in answer.sentences
+                    if s.supported
+                    for word in unsupported_specifics(
+                        s.text, [answer.citations[i].excerpt for i in s.citations]
+                    )
+                ],
             )
         )
     return outcomes
@@ -171,7 +177,9 @@ def unsupported_specifics(sentence: str, spans: list[str]) -> list[str]:
     plain case-insensitive substring: a check independent of the verifier's own rules."""
     held = " ".join(spans).casefold().replace(",", "")
     first = re.match(r"\W*\w+", sentence)
-    found = [m[0] for m in _SPECIFIC.finditer(sentence) if m.start() >= (first.end() if first else 0)]
+    found = [
+        m[0] for m in _SPECIFIC.finditer(sentence) if m.start() >= (first.end() if first else 0)
+    ]
     bare = [re.sub(r"['’]s$", "", w).replace(",", "").casefold() for w in found]
     return [w for w, b in zip(found, bare, strict=True) if b not in held]
 
