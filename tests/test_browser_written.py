@@ -28,11 +28,14 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:::gradio.queueing"),  # pandas deprecations inside gradio
 ]
 
-# Every distinct state of the newest written answer, as the page showed it.
+# Every distinct state of the newest written answer, as the page showed it, and the most
+# questions the chat ever showed.
 WATCH = """() => {
   window.__written = [];
+  window.__asked = 0;  // the most questions the chat ever showed at once
   const chat = document.querySelector('#chat');
   new MutationObserver(() => {
+    window.__asked = Math.max(window.__asked, chat.querySelectorAll('.msg-user').length);
     const all = chat.querySelectorAll('.answer .written');
     const w = all[all.length - 1];
     if (!w) return;
@@ -41,6 +44,7 @@ WATCH = """() => {
     if (seen[seen.length - 1] !== state) seen.push(state);
   }).observe(chat, { subtree: true, childList: true, characterData: true });
 }"""
+NEXT = "Who carried out the attack?"
 MODEL = "it depends on SmolLM2 at temperature 0: choose a question where it does this (docstring)"
 
 
@@ -59,8 +63,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_a_written_answer_streams_marks_and_cites_exact_spans(page: Any, server: Server) -> None:
     page.evaluate(WATCH)
     ask(page, PESHAWAR)
+    page.wait_for_function("() => window.__written.length > 0")  # the quotes, and writing
+    ask(page, NEXT)  # while it writes: neither shown nor asked, and kept in the box
     page.wait_for_function("() => window.__written.some((s) => s.startsWith('done|'))",
                            timeout=180_000)  # fmt: skip
+    assert page.evaluate("() => window.__asked") == 1  # not even for a moment
+    assert page.locator("#question textarea").input_value() == NEXT
     states: list[str] = page.evaluate("() => window.__written")
     streaming = [s for s in states if s.startswith("streaming|")]
     assert len(streaming) > 1, states  # the page changed as the model wrote
