@@ -205,7 +205,8 @@ class Handlers:
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
     def ask(self, question: str, top_k: int = 0) -> dict[str, Any]:
-        """Answer a question: text, citations with offsets, abstained, query, retrieved passages.
+        """Answer a question: text, citations with offsets, abstained, query, retrieved passages;
+        with a writer configured, the written answer (mode, model, sentences, note).
 
         top_k: passages to retrieve, 1 to 100; 0 means the server's setting."""
         try:
