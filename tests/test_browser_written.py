@@ -69,6 +69,7 @@ def test_a_written_answer_streams_marks_and_cites_exact_spans(page: Any, server:
                            timeout=180_000)  # fmt: skip
     assert page.evaluate("() => window.__asked") == 1  # not even for a moment
     assert page.locator("#question textarea").input_value() == NEXT
+    page.locator("#question textarea").fill("")  # for the screenshots
     states: list[str] = page.evaluate("() => window.__written")
     streaming = [s for s in states if s.startswith("streaming|")]
     assert len(streaming) > 1, states  # the page changed as the model wrote
