@@ -152,7 +152,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
     assistant = _assistant(args)
     if assistant.settings.llm != "none" and not args.json:
-        _print_answer(_streamed(assistant.stream(args.question, top_k=top_k), assistant))
+        _streamed(assistant.stream(args.question, top_k=top_k), assistant)
         return 0
     answer = assistant.answer(args.question, top_k=top_k)
     if args.json:
@@ -187,7 +187,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             if assistant.settings.llm != "none":
                 answer = _streamed(assistant.stream(question, history), assistant)
-                _print_answer(answer)
                 print(flush=True)
                 history += [{"role": "user", "content": question},
                             {"role": "assistant", "content": answer.text}]  # fmt: skip
@@ -208,9 +207,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _streamed(snapshots: Iterator[Answer], assistant: Any) -> Answer:
-    """Print a written answer's sentences as each is verified, with its mark; return the final
-    answer, which `_print_answer` completes (its citations, or the quotes it fell back to). With
-    the judge on, marks can still change at the end, so nothing is printed early."""
+    """Print a written answer's sentences as each is verified, with its mark, then its citations
+    (or the quotes it fell back to, with why); return the final answer. With the judge on, marks
+    can still change at the end, so nothing is printed early."""
     from assistant.core.types import PENDING
 
     shown, answer = 0, None
@@ -223,7 +222,9 @@ def _streamed(snapshots: Iterator[Answer], assistant: Any) -> Answer:
     assert answer is not None  # stream() yields the quotes first, always
     if early and shown:
         print()
-    return replace(answer, text="") if early and shown and answer.mode == "llm" else answer
+    printed = early and shown and answer.mode == "llm"
+    _print_answer(replace(answer, text="") if printed else answer)
+    return answer
 
 
 def _sentence(s: AnswerSentence) -> str:
