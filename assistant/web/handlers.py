@@ -153,7 +153,7 @@ class Handlers:
         conv = Conversation(history[-HISTORY_MESSAGES:], n + 1, latest)
         searched = answer.query if answer.query.strip().lower() != q.lower() else ""
         content = render.answer_message(
-            answer.text, n, len(answer.citations), answer.abstained, searched
+            answer.text, n, len(answer.citations), answer.abstained, searched, answer.intent
         )
         return "", _turn(n, q, content), conv, render.evidence_panel(latest, show_hits)
 
