@@ -10,29 +10,20 @@ ASSISTANT_* environment variables, and builds the index on first use when it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from assistant.answering.asks import Asks, analyse, checks_sentences, holds, needs_tags
-from assistant.answering.entities import Tagged, tag, tag_all
-from assistant.answering.extractive import (
-    Decision,
-    Scored,
-    Sentence,
-    Thresholds,
-    compose,
-    decide,
-    previous_sentences,
-    score_sentences,
-)
+from assistant.answering import fact, intents
+from assistant.answering.extractive import Decision, Sentence, Thresholds
+from assistant.answering.library import Found, SourceEntry
+from assistant.answering.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
-from assistant.core.text import stem, terms, words
 from assistant.core.types import Answer, Hit, page_at
 from assistant.index import generations, texts
 from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
@@ -41,10 +32,11 @@ from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
 from assistant.index.store import ChromaStore, StoreFactory
 from assistant.index.verify import Opened, open_generation, text_path
-from assistant.retrieve.followup import rewrite
-from assistant.retrieve.hybrid import HybridRetriever, exact_terms
+from assistant.retrieve.hybrid import HybridRetriever
 
 Message = dict[str, Any]
+T = TypeVar("T")
+OPENING = 600  # characters of a source's start kept for its subtitle (answering/naming.py)
 
 
 @dataclass(frozen=True)
@@ -78,6 +70,7 @@ class Assistant:
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
+        self._catalogue: tuple[Path | None, list[SourceEntry]] = (None, [])
         self._writers: list[Any] = []  # the LLM writer, made on the first written answer
 
     def index(self, progress: Progress | None = None) -> IndexSummary:
@@ -173,12 +166,18 @@ class Assistant:
             raise IndexDamaged(f"texts/{path.name} {why}", view.folder) from exc
 
     def retrieve(
-        self, query: str, k: int | None = None, view: IndexView | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        view: IndexView | None = None,
+        exact: Sequence[str] | None = None,
+        sources: Collection[str] | None = None,
     ) -> tuple[list[Hit], np.ndarray]:
         s = self.settings
         view = view or self.view()
         vector = self.embeddings.embed_query(query)
-        hits = view.retriever.search(query, vector, k or s.top_k, s.candidates, s.rrf_k)
+        k = k or s.top_k
+        hits = view.retriever.search(query, vector, k, s.candidates, s.rrf_k, exact, sources)
         return hits, np.asarray(vector, dtype=np.float32)
 
     def answer(
@@ -193,18 +192,21 @@ class Assistant:
     def stream(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> Iterator[Answer]:
-        """Answer snapshots: the extractive answer at once, then, when the llm setting names a
-        model, the written answer as it grows (answering/written.py), the last one final."""
-        question = clean_question(question, self.settings.max_question_chars)
+        """Answer snapshots: the quotes at once, then, when the llm setting names a model, the
+        written answer as it grows (answering/written.py), the last one final. The model reads
+        the fact path's best-scored candidate sentences as its excerpts."""
+        text = clean_question(question, self.settings.max_question_chars)
         messages = clean_history(history)
-        query, hits, decision = self.decision(question, messages, check_top_k(top_k))
-        quotes = compose(question, query, decision, hits, self.settings.max_sentence_chars)
+        library = self.library(check_top_k(top_k))
+        q = self._reading(library.view, lambda: understand(text, messages, library))
+        quotes = self._reading(library.view, lambda: intents.answer(q, library))
         yield quotes
         if self.settings.llm != "none":
             from assistant.answering.prompt import excerpts_from
 
-            excerpts = excerpts_from(decision.scored, self.settings.llm_excerpts)
-            yield from self._writer().write(question, query, messages, quotes, excerpts)
+            scored = self._reading(library.view, lambda: fact.choosing(q, library).scored)
+            excerpts = excerpts_from(scored, self.settings.llm_excerpts)
+            yield from self._writer().write(text, quotes.query, messages, quotes, excerpts)
 
     def _writer(self) -> Any:
         """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
@@ -231,79 +233,83 @@ class Assistant:
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> tuple[str, list[Hit], Decision]:
-        """The steps of `answer` before wording: query used, passages found, sentences chosen."""
-        view = self.view()
-        keyword = view.keyword
-        common = max(1, len(keyword) // 2)
-        query = rewrite(question, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
-        if not terms(query):  # no word to search by (another script, only symbols): nothing to say
-            return query, [], Decision([], [])
+        """The fact answer's steps before wording: query used, passages found, sentences chosen
+        (what the abstain model is calibrated on)."""
+        library = self.library(top_k)
+        q = understand(question, history, library)
+        hits, chosen = self._reading(library.view, lambda: fact.decision(q, library))
+        return q.query, hits, chosen
+
+    def catalogue(self, view: IndexView) -> list[SourceEntry]:
+        """The view's sources by file name, each with its title and the opening of its text;
+        made once per generation (naming a source reads it on many questions)."""
+        with self._lock:
+            if self._catalogue[0] == view.folder:
+                return self._catalogue[1]
+        files = view.manifest.files
+        made = []
+        for name in sorted(files):
+            first = view.keyword.get(files[name].chunk_ids[0]) if files[name].chunk_ids else None
+            made.append(SourceEntry(name, files[name].title, first.text[:OPENING] if first else ""))
+        with self._lock:
+            self._catalogue = (view.folder, made)
+        return made
+
+    def library(self, top_k: int | None = None, view: IndexView | None = None) -> _Library:
+        """The live generation (or `view`) as the answering layer reads it."""
+        return _Library(self, view or self.view(), top_k)
+
+    def _reading(self, view: IndexView, read: Callable[[], T]) -> T:
         try:
-            hits, vector = self.retrieve(query, top_k, view)
-            return query, hits, self._decide(view, question, query, hits, vector)
+            return read()
         except IndexFailure:
             self._recheck(view)  # Chroma's files changed under it: say so, and what to do
             raise
 
-    def _decide(
-        self, view: IndexView, question: str, query: str, hits: list[Hit], vector: np.ndarray
-    ) -> Decision:
-        keyword = view.keyword
-        unknown = [t for t in exact_terms(question) if not _known(keyword, t)]
-        asked = terms(question)
-        weights = [keyword.idf(t) for t in asked]
-        oov = sum(w for t, w in zip(asked, weights, strict=True) if not keyword.knows(t))
-        sentences = self._sentences(view, hits)
-        scored = score_sentences(query, vector, sentences, keyword.idf, self.thresholds)
-        checked = [s.sentence.text for s in scored[: self.thresholds.candidates]]
-        accept = _acceptor(question, previous_sentences(sentences), checked)
-        decision = decide(scored, unknown, oov / (sum(weights) or 1.0), self.thresholds, accept)
-        return replace(decision, scored=scored)
 
-    def _sentences(self, view: IndexView, hits: list[Hit]) -> list[Sentence]:
+class _Library:
+    """One generation as the answering layer reads it (answering.library.Library)."""
+
+    def __init__(self, assistant: Assistant, view: IndexView, top_k: int | None):
+        self.assistant, self.view, self.top_k = assistant, view, top_k
+        self.keyword = view.keyword
+        self.thresholds = assistant.thresholds
+        self.quote_chars = assistant.settings.max_sentence_chars
+
+    def search(
+        self, query: str, exact: Collection[str], sources: Collection[str] | None = None
+    ) -> Found:
+        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), sources)
+        return Found(hits, vector)
+
+    def sentences(self, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
         chunk = {h.chunk.id: h.chunk for h in hits}
-        files = view.manifest.files
+        files = self.view.manifest.files
         return [
             Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
                      page_at(files[chunk[cid].source].pages, start)
                      if chunk[cid].source in files else None)
-            for cid, start, end, text, vec in view.store.sentences_of(list(rank))
+            for cid, start, end, text, vec in self.view.store.sentences_of(list(rank))
         ]  # fmt: skip
 
+    def catalogue(self) -> list[SourceEntry]:
+        return self.assistant.catalogue(self.view)
 
-def _acceptor(
-    question: str, before: dict[tuple[str, int], str], checked: list[str]
-) -> Callable[[Scored], bool]:
-    """Whether a sentence holds what the question asks for (asks.py). spaCy runs only when a
-    sentence is put to it, and then only if the question can refuse one: a question without a
-    wh-word, or one asking for no particular kind of answer, accepts every sentence untagged.
-    The sentences `checked` (those decide will put to it) are then tagged in one batch."""
-    if not needs_tags(question):
-        return lambda s: True
-    asked: list[tuple[Tagged, Asks]] = []  # the question's tags and asks, made on first use
-
-    def accept(s: Scored) -> bool:
-        if not asked:
-            tagged = tag(question)
-            asked.append((tagged, analyse(tagged)))
-            if checks_sentences(asked[0][1]):
-                tag_all(checked)
-        tagged, asks = asked[0]
-        if not checks_sentences(asks):
-            return True
-        key = (s.sentence.source, s.sentence.start)
-        return holds(asks, tagged, tag(s.sentence.text), before.get(key, ""))
-
-    return accept
-
-
-def _known(keyword: KeywordIndex, term: str) -> bool:
-    """A name counts as known when any of its longer words occurs in the sources."""
-    if keyword.containing(term, limit=1):
-        return True
-    parts = [w for w in words(term) if len(w) > 2]
-    return any(keyword.containing(w, limit=1) for w in parts)
+    def document(self, source: str, limit: int) -> list[Sentence]:
+        entry = self.view.manifest.files.get(source)
+        if entry is None:
+            return []
+        ids = list(entry.chunk_ids)
+        if len(ids) > limit:  # spread evenly over the source
+            ids = [ids[i * len(ids) // limit] for i in range(limit)]
+        rank = {cid: i for i, cid in enumerate(ids)}
+        return sorted(
+            (Sentence(rank[cid], source, entry.title, start, end, text, vec,
+                      page_at(entry.pages, start))
+             for cid, start, end, text, vec in self.view.store.sentences_of(ids)),
+            key=lambda s: s.start,
+        )  # fmt: skip
 
 
 _default: Assistant | None = None

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +30,7 @@ EPILOG = """examples:
                                        streamed, every sentence checked against its excerpt
   assistant eval --llm openai:qwen --llm-url http://127.0.0.1:8080/v1      the written answers'
                                        metrics beside the quotes' (docs/llm.md)
+  assistant eval --set squad --dump squad.jsonl   the same on SQuAD 2.0's REPORT articles
 """
 
 
@@ -87,9 +88,37 @@ def parser() -> argparse.ArgumentParser:
         "file ASSISTANT_AUTH_FILE names.",
     )
     pw.add_argument("user")
-    ev = sub.add_parser("eval", parents=[common, llm], help="evaluate on a question set")
-    ev.add_argument("--set", default="gold", help="'gold', 'dev' or a path to a .jsonl file")
+    ev = sub.add_parser(
+        "eval",
+        parents=[common, llm],
+        help="evaluate on a question set",
+        description="Asks every question of a set and reports accuracy, citations, abstention "
+        "and retrieval beside the textbook recipe. --set squad indexes SQuAD 2.0 dev articles "
+        "(CC BY-SA 4.0) in a work folder of their own instead of --sources/--index.",
+    )
+    ev.add_argument(
+        "--set",
+        default="gold",
+        help="'gold' (default), 'dev', 'holdout', 'blind2' (figures only), 'squad' or a .jsonl",
+    )
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
+    ev.add_argument(
+        "--dump", metavar="PATH", help="also write every question's outcome as JSON Lines"
+    )
+    ev.add_argument(
+        "--articles",
+        choices=("report", "fit", "all"),
+        help="--set squad: which articles (default report: Yuan_dynasty, Scottish_Parliament, "
+        "Imperialism, French_and_Indian_War; fit: the four fitted on; all: the 8)",
+    )
+    ev.add_argument(
+        "--workdir",
+        metavar="PATH",
+        help="--set squad: where the articles and their index are kept between runs "
+        "(default ~/.cache/assistant/squad)",
+    )
+    # For tests and quick checks: only the first N paragraphs of each article.
+    ev.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     return p
 
 
@@ -121,27 +150,39 @@ def _assistant(args: argparse.Namespace) -> Any:
     )  # fmt: skip
 
 
-def cmd_index(args: argparse.Namespace) -> int:
+def _bar(
+    desc: str, unit: str, quiet: bool = False
+) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress(done, total) callback drawing a tqdm bar on stderr once there is work, and the
+    function that closes it."""
     from tqdm import tqdm
 
+    bar: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if quiet or total == 0:
+            return
+        if not bar:
+            bar.append(tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, smoothing=0.1))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    def close() -> None:
+        if bar:
+            bar[0].close()
+
+    return progress, close
+
+
+def cmd_index(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.dry_run:
         print("\n".join(assistant.plan().lines()))
         return 0
-    bar: list[Any] = []
-
-    def progress(done: int, total: int) -> None:
-        if args.quiet or total == 0:
-            return
-        if not bar:
-            bar.append(
-                tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr, smoothing=0.1)
-            )
-        bar[0].update(done - bar[0].n)
-
+    progress, close = _bar("Embedding", "chunk", args.quiet)
     summary = assistant.index(progress)
-    if bar:
-        bar[0].close()
+    close()
     print(summary.line())
     return 0
 
@@ -288,11 +329,45 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation.report import run_report
+    from pathlib import Path
 
-    report = run_report(_assistant(args), args.set)
+    dump = Path(args.dump) if args.dump else None
+    if args.set == "squad":
+        report = _eval_squad(args, dump)
+    else:
+        squad_only = [f for f in ("articles", "workdir", "limit") if getattr(args, f) is not None]
+        if squad_only:
+            raise AssistantError(f"--{squad_only[0]} applies to --set squad only")
+        from assistant.evaluation.report import run_report
+
+        report = run_report(_assistant(args), args.set, dump)
     print(json.dumps(report, indent=2) if args.json else report["text"])
     return 0
+
+
+def _eval_squad(args: argparse.Namespace, dump: Any) -> dict[str, Any]:
+    from pathlib import Path
+
+    from assistant.core.settings import Settings
+    from assistant.evaluation.squad.run import run_squad
+
+    if args.sources or args.index:
+        raise AssistantError("--set squad keeps its own sources and index: use --workdir")
+    index_progress, close_index = _bar("Embedding", "chunk")
+    question_progress, close_questions = _bar("Questions", "question")
+    try:
+        return run_squad(
+            args.articles or "report",
+            workdir=Path(args.workdir) if args.workdir else None,
+            limit=args.limit,
+            dump=dump,
+            settings=Settings.from_env(chroma_url=args.chroma_url),
+            index_progress=index_progress,
+            question_progress=question_progress,
+        )
+    finally:
+        close_index()
+        close_questions()
 
 
 COMMANDS = {

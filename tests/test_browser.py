@@ -24,6 +24,7 @@ from tests.conftest import ARTIFACTS, ROOT, Server, running_app
 
 PESHAWAR = "How many people were killed in the attack on the army school in Peshawar?"
 INDIA = "What role did India play in Pakistan's decision to back the Taliban?"
+SUMMARY = "Summarize Pakistan Reaps What It Sowed"
 PAYLOAD = """Harbour festival notice <script>alert('title')</script>
 
 The harbour festival banner read <script>alert('xss')</script> in tall red letters above the pier.
@@ -126,6 +127,25 @@ def test_answer_chips_and_highlighted_evidence(page: Any, server: Server) -> Non
     assert page.locator("#evidence-panel .ev-card.selected mark").inner_text() == (
         expected.citations[0].excerpt
     )
+
+
+def test_a_summary_is_grouped_under_its_title_with_working_chips(page: Any, server: Server) -> None:
+    expected = server.assistant.answer(SUMMARY)
+    assert expected.intent == "summary" and len(expected.citations) >= 3
+    ask(page, SUMMARY)
+    answer = settled_answer(page)
+    assert answer.locator(".group-title").all_inner_texts() == [expected.citations[0].title]
+    quotes = answer.locator("ul.group-quotes li")
+    assert quotes.count() == len(expected.citations)
+    chips = answer.locator("a.cite-chip")
+    assert chips.count() == len(expected.citations)
+    page.screenshot(path=ARTIFACTS / "chat-summary.png")
+    chips.nth(2).click()
+    mark = page.locator("#evidence-panel .ev-card.selected mark")
+    mark.wait_for(state="visible")
+    assert mark.inner_text() == expected.citations[2].excerpt
+    card = page.locator("#evidence-panel .ev-card.selected")
+    assert expected.citations[2].source in card.inner_text()
 
 
 def test_retrieved_passages_switch(page: Any) -> None:

@@ -58,6 +58,9 @@ def test_ask_prints_numbered_excerpts(paths: list[str]) -> None:
         (["ask", "   "], "error: the question is empty"),
         (["ask", "hello", "--sources", "/no/such/folder"], "error: sources folder not found"),
         (["eval", "--set", "nope"], "error: no question set named 'nope'"),
+        (["eval", "--set", "dev", "--articles", "fit"], "error: --articles applies to --set squad"),
+        (["eval", "--set", "squad"], "error: --set squad keeps its own sources and index"),
+        (["eval", "--set", "blind2", "--dump", "x.jsonl"], "error: blind2 is blind"),
         (["ask", "--top-k", "0", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
         (["ask", "--top-k", "abc", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
         (["ask", "x" * 5000], "error: the question is 5000 characters long; the limit is 2000"),
@@ -98,6 +101,14 @@ def test_help_lists_the_commands() -> None:
     assert done.returncode == 0
     for command in ("index", "ask", "serve", "eval"):
         assert command in done.stdout
+
+
+def test_eval_help_documents_the_squad_flags() -> None:
+    done = run("eval", "--help")
+    assert done.returncode == 0
+    for flag in ("squad", "--articles", "--workdir", "--dump", "CC BY-SA 4.0"):
+        assert flag in done.stdout
+    assert "--limit" not in done.stdout  # a hidden flag for tests and quick checks
 
 
 def test_a_bad_source_is_one_skip_line_and_the_rest_is_kept(tmp_path: Path) -> None:

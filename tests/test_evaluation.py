@@ -49,3 +49,30 @@ def test_extra_quotes_lift_accuracy_but_not_best_quote_gold() -> None:
     assert (one["accuracy"], two["accuracy"]) == (0.0, 1.0)
     assert one["best_quote_gold"] == two["best_quote_gold"] == 0.0
     assert (one["quotes_per_answer"], two["quotes_per_answer"]) == (1.0, 2.0)
+
+
+def _cite(source: str, start: int) -> Citation:
+    return Citation(source, source, "Some sentence.", start, start + 14, 0.5)
+
+
+SUMMARY = {**NONE, "kind": "summary", "sources": ["a.txt"]}
+COMPARISON = {**NONE, "kind": "comparison", "sources": ["a.txt", "b.txt"]}
+
+
+@pytest.mark.parametrize(
+    ("item", "citations", "correct"),
+    [
+        (SUMMARY, [_cite("a.txt", 0), _cite("a.txt", 20), _cite("a.txt", 40)], True),
+        (SUMMARY, [_cite("a.txt", 0), _cite("a.txt", 20)], False),  # two sentences are no summary
+        (SUMMARY, [_cite("a.txt", 0), _cite("a.txt", 0), _cite("a.txt", 20)], False),  # distinct
+        (SUMMARY, [_cite("a.txt", 0), _cite("a.txt", 20), _cite("b.txt", 40)], False),  # other file
+        (SUMMARY, [], False),
+        (COMPARISON, [_cite("a.txt", 0), _cite("b.txt", 0)], True),
+        (COMPARISON, [_cite("a.txt", 0), _cite("a.txt", 20)], False),  # one side only
+        (COMPARISON, [], False),
+    ],
+)
+def test_open_ended_scoring(item: dict, citations: list[Citation], correct: bool) -> None:
+    o = outcome(item, citations)
+    assert o.correct is correct
+    assert summarise([o])["product"]["abstained_unanswerable"] == 0.0  # not counted as unanswerable

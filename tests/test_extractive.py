@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from assistant.answering.abstain import FEATURES
 from assistant.answering.extractive import (
     ABSTAIN_TEXT,
     Scored,
@@ -18,20 +19,21 @@ def scored(text: str, start: int, score: float, source: str = "a.txt") -> Scored
 
 
 ALWAYS = Thresholds(bias=10.0)
+FLAT = lambda best, next_: [0.0] * len(FEATURES)  # noqa: E731 (the model then reads its bias)
 NEVER = Thresholds(bias=-10.0)
 
 
 def test_decide_quotes_best_and_a_close_second_in_source_order() -> None:
     ranked = [scored("Second part.", 50, 1.0), scored("First part here.", 10, 0.95)]
-    decision = decide(ranked, [], 0.0, ALWAYS)
+    decision = decide(ranked, [], FLAT, ALWAYS)
     assert [s.sentence.start for s in decision.chosen] == [10, 50]
 
 
 def test_decide_skips_a_weak_or_overlapping_second() -> None:
     weak = [scored("Best one.", 0, 1.0), scored("Far weaker.", 40, 0.2)]
-    assert len(decide(weak, [], 0.0, ALWAYS).chosen) == 1
+    assert len(decide(weak, [], FLAT, ALWAYS).chosen) == 1
     same = [scored("Best one.", 0, 1.0), scored("Best one.", 0, 0.99)]
-    assert len(decide(same, [], 0.0, ALWAYS).chosen) == 1
+    assert len(decide(same, [], FLAT, ALWAYS).chosen) == 1
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,7 @@ def test_decide_skips_a_weak_or_overlapping_second() -> None:
 )
 def test_abstains(unknown: list[str], thresholds: Thresholds, holds: bool) -> None:
     candidates = [scored("Nothing countable here.", 0, 1.0)]
-    decision = decide(candidates, unknown, 0.0, thresholds, lambda s: holds)
+    decision = decide(candidates, unknown, FLAT, thresholds, lambda s: holds)
     question = "How many?"
     answer = compose(question, question, decision, [])
     assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.citations == []
@@ -52,7 +54,7 @@ def test_abstains(unknown: list[str], thresholds: Thresholds, holds: bool) -> No
 
 def test_compose_numbers_markers_in_citation_order() -> None:
     decision = decide(
-        [scored("Alpha rose.", 0, 1.0), scored("Beta fell.", 20, 0.99)], [], 0.0, ALWAYS
+        [scored("Alpha rose.", 0, 1.0), scored("Beta fell.", 20, 0.99)], [], FLAT, ALWAYS
     )
     answer = compose("What?", "What?", decision, [])
     assert answer.text == "“Alpha rose.” [1]\n\n“Beta fell.” [2]"
@@ -64,7 +66,7 @@ def test_max_quotes_caps_the_quotes(most: int) -> None:
     ranked = [scored(f"Fact number {w} here.", 30 * i, 1.0 - i / 100) for i, w in
               enumerate(["alpha", "beta", "gamma", "delta"])]  # fmt: skip
     t = Thresholds(bias=10.0, max_quotes=most)
-    assert len(decide(ranked, [], 0.0, t).chosen) == most
+    assert len(decide(ranked, [], FLAT, t).chosen) == most
 
 
 @pytest.mark.parametrize(
@@ -87,7 +89,7 @@ def test_a_quote_over_the_cap_is_the_best_window(
 
 def test_compose_quotes_a_window_with_exact_offsets() -> None:
     text = "filler " * 200 + "the glacier melted fast " + "filler " * 200
-    decision = decide([scored(text, 1000, 1.0)], [], 0.0, ALWAYS)
+    decision = decide([scored(text, 1000, 1.0)], [], FLAT, ALWAYS)
     [c] = compose("glacier melt?", "glacier melt?", decision, [], quote_chars=100).citations
     assert len(c.excerpt) <= 100 and "the glacier melted fast" in c.excerpt
     assert text[c.start - 1000 : c.end - 1000] == c.excerpt

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from assistant.answering.followup import rewrite
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.inputs import clean_history, clean_question
-from assistant.retrieve.followup import rewrite
 
 LIMIT = 2000
 WORDS = "Pakistan Taliban Kabul Imran Khan TTP 1947 who those talks killed Peshawar school what about he it and India why".split()  # noqa: E501, SIM905

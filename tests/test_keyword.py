@@ -109,6 +109,17 @@ def test_search_cuts_at_k_and_breaks_ties_by_insertion_order() -> None:
     assert index.search("identical", 0) == []
 
 
+def test_search_can_keep_to_some_sources() -> None:
+    mixed = [
+        Chunk(cid, f"{cid[0]}.txt", "T", f"glacier melt {cid}", 0, 15) for cid in ("a1", "b1", "a2")
+    ]
+    index = KeywordIndex(mixed)
+    assert [c.id for c, _ in index.search("glacier", 5, sources={"a.txt"})] == ["a1", "a2"]
+    assert [c.id for c, _ in index.search("glacier", 5, sources={"b.txt", "z.txt"})] == ["b1"]
+    assert index.search("glacier", 5, sources=set()) == []
+    assert len(index.search("glacier", 5)) == 3
+
+
 def test_statistics_and_lookups() -> None:
     index = KeywordIndex(CHUNKS)
     assert len(index) == len(CHUNKS)

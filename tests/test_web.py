@@ -195,6 +195,21 @@ def test_source_text_never_becomes_markup() -> None:
     assert "<script" not in message and "<img" not in message
 
 
+def test_a_summary_shows_its_quotes_under_escaped_source_titles() -> None:
+    text = (
+        "### Glaciers <b>of</b> the Karakoram\n\n"
+        "- “The ice holds on.” [1]\n- “It melts *fast*.” [2]\n\n"
+        "### Monsoon Notes\n\nThis source says nothing about “silt”."
+    )
+    message = render.answer_message(text, 3, 2, False, "", "summary")
+    assert message.startswith('<div class="answer grouped">')
+    assert message.count('<div class="group-title">') == 2 and "<b>" not in message
+    assert message.count("<li>") == 2 and message.count('<a class="cite-chip"') == 2
+    assert 'href="#ev-3-2"' in message and "###" not in message and "*" not in message
+    fact = render.answer_message(text, 3, 2, False, "", "fact")  # only grouped intents list
+    assert "group-title" not in fact and fact.count("<p>") == 4
+
+
 def test_a_chat_turn_sends_only_itself(server: Server) -> None:
     """The page's chat event, driven over HTTP as the browser drives it, for 50 turns: the 50th
     turn's outputs are no larger than the 1st's once numbers are set aside (the turn number is

@@ -178,7 +178,8 @@ class Writer:
             parts.append(split_markers(tail)[0])
         return Answer(
             " ".join(parts), citations, False, quotes.query, quotes.question, quotes.hits,
-            mode="llm", model=self.backend.name, sentences=sentences, stats=dict(stats),
+            intent=quotes.intent, mode="llm", model=self.backend.name, sentences=sentences,
+            stats=dict(stats),
         )  # fmt: skip
 
     @staticmethod

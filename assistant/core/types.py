@@ -87,10 +87,15 @@ class AnswerSentence:
 class Answer:
     """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`.
 
+    `intent` says what kind of answer it is: "fact" (quotes answering a question), "why" or
+    "how" (quotes stating a cause or a manner), "summary" or "comparison" (quotes grouped under
+    a "### title" line per source), "foreign" (a question in another language).
+
     `mode` is "extractive" (quotes, the default) or "llm" (written by `model`, sentence by
-    sentence in `sentences`, each verified against the excerpts it cites). `note` says in one
-    line why a written answer fell back to quotes. `stats` holds what the written answer cost
-    and how its sentences fared before the verifier acted (docs/llm.md); empty for quotes."""
+    sentence in `sentences`, each verified against the excerpts it cites; its `intent` is the
+    question's). `note` says in one line why a written answer fell back to quotes. `stats` holds
+    what the written answer cost and how its sentences fared before the verifier acted
+    (docs/llm.md); empty for quotes."""
 
     text: str
     citations: list[Citation]
@@ -98,6 +103,7 @@ class Answer:
     query: str
     question: str = ""
     hits: list[Hit] = field(default_factory=list)
+    intent: str = "fact"
     mode: str = "extractive"
     model: str = ""
     sentences: list[AnswerSentence] = field(default_factory=list)

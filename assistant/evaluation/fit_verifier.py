@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.answering import fact
+from assistant.answering.understand import understand
 from assistant.answering.verify import coverage
 from assistant.api import Assistant
 from assistant.evaluation.run import SETS, load
@@ -25,13 +27,14 @@ def pairs(assistant: Assistant) -> tuple[np.ndarray, np.ndarray]:
     for item in load(SETS["dev"]):
         if not item["answers"]:
             continue
-        _, _, decision = assistant.decision(item["question"])
+        library = assistant.library()
+        scored = fact.choosing(understand(item["question"], [], library), library).scored
         claim = f"{item['question'].rstrip('?')}: {item['answers'][0]}."
         vector = np.asarray(assistant.embeddings.embed_query(claim), dtype=np.float32)
         quotes = [e["quote"] for e in item["evidence"]]
         golds = [g.casefold() for g in item["answers"]]
         positive, negative = [], []
-        for s in decision.scored:
+        for s in scored:
             text = s.sentence.text
             holds_gold = any(g in text.casefold() for g in golds)
             in_evidence = any(text in q or q in text for q in quotes)

@@ -8,7 +8,17 @@ from typing import Any
 
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
-from assistant.evaluation.run import SETS, Outcome, by_kind, evaluate, load, summarise
+from assistant.evaluation.run import (
+    BLIND,
+    SETS,
+    Outcome,
+    by_kind,
+    evaluate,
+    load,
+    record,
+    summarise,
+    write_jsonl,
+)
 
 TARGETS = {
     "accuracy": (">=", 0.90),
@@ -18,7 +28,11 @@ TARGETS = {
 }
 
 
-def run_report(assistant: Assistant, which: str) -> dict[str, Any]:
+def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> dict[str, Any]:
+    """Evaluate a two-article set (or a .jsonl path); `dump` also writes every outcome's
+    `record()` as JSON Lines (refused for a blind set, whose answers nobody reads)."""
+    if dump is not None and which in BLIND:
+        raise AssistantError(f"{which} is blind: it reports figures only, so --dump is refused")
     path = SETS.get(which, Path(which))
     if not path.exists():
         raise AssistantError(f"no question set named {which!r} (use gold, dev or a .jsonl path)")
@@ -28,11 +42,13 @@ def run_report(assistant: Assistant, which: str) -> dict[str, Any]:
     metrics = summarise(outcomes)
     kinds = by_kind(outcomes)
     seconds = time.perf_counter() - started
+    if dump is not None:
+        write_jsonl(dump, map(record, outcomes))
     return {
         **metrics,
         "by_kind": kinds,
         "seconds": seconds,
-        "text": _text(path, metrics, kinds, outcomes, seconds),
+        "text": _text(path, metrics, kinds, [] if which in BLIND else outcomes, seconds),
     }
 
 
@@ -42,17 +58,7 @@ def _text(
 ) -> str:  # fmt: skip
     p, t = metrics["product"], metrics["textbook"]
     lines = [f"Evaluation on {path.name}: {int(p['questions'])} questions in {seconds:.1f}s", ""]
-    for name, value in p.items():
-        if name == "questions":
-            continue
-        target = TARGETS.get(name)
-        verdict = ""
-        if target:
-            op, goal = target
-            ok = value >= goal if op == ">=" else value <= goal
-            verdict = f"  target {op} {goal:.2f}: {'ok' if ok else 'MISSED'}"
-        baseline = f"  textbook {t[name]:.3f}" if name in t else ""
-        lines.append(f"  {name:<24}{value:>7.3f}{baseline}{verdict}")
+    lines += metric_lines(p, t, TARGETS)
     lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
     if "llm" in metrics:
         lines += ["", f"  written answers ({outcomes[0].answer.model}):"]
@@ -68,3 +74,22 @@ def _text(
             said = "abstained" if o.answer.abstained else o.answer.citations[0].excerpt[:90]
             lines.append(f"    {o.item['id']}: {o.item['question']}  -> {said}")
     return "\n".join(lines)
+
+
+def metric_lines(
+    product: dict[str, float], textbook: dict[str, float], targets: dict[str, tuple[str, float]]
+) -> list[str]:
+    """One line per product metric, with the textbook recipe's figure and the target beside it."""
+    lines = []
+    for name, value in product.items():
+        if name == "questions":
+            continue
+        target = targets.get(name)
+        verdict = ""
+        if target:
+            op, goal = target
+            ok = value >= goal if op == ">=" else value <= goal
+            verdict = f"  target {op} {goal:.2f}: {'ok' if ok else 'MISSED'}"
+        baseline = f"  textbook {textbook[name]:.3f}" if name in textbook else ""
+        lines.append(f"  {name:<24}{value:>7.3f}{baseline}{verdict}")
+    return lines

@@ -26,7 +26,7 @@ import re
 import threading
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -127,8 +127,10 @@ class KeywordIndex:
                 self._terms.changed[term] = [slots[keep], tfs[keep]]
             self._derived.clear()
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """The k best chunks for query by BM25, best first."""
+    def search(
+        self, query: str, k: int, sources: Collection[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The k best chunks for query by BM25 (of `sources` only, when given), best first."""
         with self._lock:
             found = [(self.idf(t), self._terms.get(t)) for t in dict.fromkeys(terms(query))]
             found = [(idf, postings) for idf, postings in found if len(postings[0])]
@@ -139,6 +141,9 @@ class KeywordIndex:
             for idf, (slots, counts) in found:
                 tf = counts.astype(np.float64)
                 scores[slots] += idf * tf * (self.k1 + 1) / (tf + norm[slots])
+            if sources is not None:
+                docs = [i for i, (source, _) in enumerate(self._docs) if source in sources]
+                scores[~np.isin(np.asarray(self._doc, dtype=np.int64), docs)] = 0.0
             return [(self._chunk(int(s)), float(scores[s])) for s in top(scores, k)]
 
     def containing(self, phrase: str, limit: int | None = None) -> list[Chunk]:

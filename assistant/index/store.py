@@ -17,7 +17,7 @@ import json
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,10 +146,13 @@ class ChromaStore:
         except Exception as exc:  # a lost server: not the data's fault, so not damage
             raise IndexFailure(f"the Chroma server does not answer: {_first_line(exc)}") from exc
 
-    def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
-        """Chunks nearest to vector, with cosine similarity (higher is closer)."""
+    def search(
+        self, vector: list[float], k: int, sources: Collection[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Chunks nearest to vector (of `sources` only, when given), with cosine similarity."""
         if k <= 0:
             return []
+        where = {"source": {"$in": sorted(sources)}} if sources else None
         with _reading("search"):
             k = min(k, self.count())
             if k == 0:
@@ -157,6 +160,7 @@ class ChromaStore:
             got: Any = self.collection.query(
                 query_embeddings=[vector],
                 n_results=k,
+                where=where,
                 include=["metadatas", "documents", "distances"],
             )
         found = zip(

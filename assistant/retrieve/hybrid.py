@@ -8,13 +8,15 @@ passage below the cut when the rest of the question pulls elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.core.text import QUESTION_WORDS, STOPWORDS
 from assistant.core.types import Chunk, Hit
 from assistant.index.keyword import KeywordIndex
 from assistant.index.store import ChromaStore
+
+_SCAN = 64  # passages holding a term looked through for one of the wanted sources
 
 
 def fuse(rankings: Sequence[Sequence[Chunk]], rrf_k: int) -> list[Hit]:
@@ -51,18 +53,30 @@ class HybridRetriever:
         self.keyword = keyword
 
     def search(
-        self, query: str, vector: list[float], k: int, candidates: int, rrf_k: int
+        self,
+        query: str,
+        vector: list[float],
+        k: int,
+        candidates: int,
+        rrf_k: int,
+        exact: Sequence[str] | None = None,
+        sources: Collection[str] | None = None,
     ) -> list[Hit]:
-        dense = [chunk for chunk, _ in self.store.search(vector, candidates)]
-        sparse = [chunk for chunk, _ in self.keyword.search(query, candidates)]
+        """The k best passages (of `sources` only, when given); `exact` (default:
+        `exact_terms(query)`) are guaranteed."""
+        dense = [chunk for chunk, _ in self.store.search(vector, candidates, sources)]
+        sparse = [chunk for chunk, _ in self.keyword.search(query, candidates, sources)]
         fused = fuse([dense, sparse], rrf_k)
-        return self._guarantee_exact(query, fused, k)
+        exact = exact_terms(query) if exact is None else exact
+        return self._guarantee_exact(exact, fused, k, sources)
 
-    def _guarantee_exact(self, query: str, fused: list[Hit], k: int) -> list[Hit]:
+    def _guarantee_exact(
+        self, exact: Sequence[str], fused: list[Hit], k: int, sources: Collection[str] | None
+    ) -> list[Hit]:
         top = fused[:k]
         protected: set[str] = set()
-        for term in exact_terms(query):
-            first = self.keyword.containing(term, limit=1)
+        for term in exact:
+            first = self._first_containing(term, sources)
             present = [h.chunk.id for h in top if _holds(h, term)]
             if present or not first:
                 protected.update(present[:1])
@@ -78,6 +92,11 @@ class HybridRetriever:
             top.append(replace(best, score=floor))
             protected.add(best.chunk.id)
         return top
+
+    def _first_containing(self, term: str, sources: Collection[str] | None) -> list[Chunk]:
+        if sources is None:
+            return self.keyword.containing(term, limit=1)
+        return [c for c in self.keyword.containing(term, limit=_SCAN) if c.source in sources][:1]
 
 
 def _holds(hit: Hit, term: str) -> bool:

@@ -23,6 +23,11 @@ CSS = """
 .app-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
 .answer p { margin: 0 0 0.6rem; line-height: 1.55; }
 .answer p:last-child { margin-bottom: 0; }
+.answer.grouped .group-title { font-weight: 600; margin: 0.7rem 0 0.3rem; }
+.answer.grouped .group-title:first-child,
+.answer.grouped .searched + .group-title { margin-top: 0; }
+.answer.grouped ul.group-quotes { margin: 0 0 0.4rem 1.1rem; padding: 0; line-height: 1.55; }
+.answer.grouped ul.group-quotes li { margin-bottom: 0.35rem; }
 .answer.pending { color: var(--body-text-color-subdued); font-style: italic; }
 .answer.abstain { color: var(--body-text-color-subdued); }
 .answer.error { color: var(--error-text-color); }

@@ -186,7 +186,12 @@ class Handlers:
         n = conv.turns
         latest = self._latest(n, answer)
         content = render.answer_message(
-            answer.text, n, len(answer.citations), answer.abstained, searched(answer, q)
+            answer.text,
+            n,
+            len(answer.citations),
+            answer.abstained,
+            searched(answer, q),
+            answer.intent,
         )
         conv = self._next(conv, q, answer, latest)
         return "", turn_payload(n, q, content), conv, render.evidence_panel(latest, show_hits)

@@ -46,24 +46,47 @@ def error_message(text: str) -> str:
     return f'<div class="answer error">{esc(text)}</div>'
 
 
+GROUPED = frozenset({"summary", "comparison"})  # answers whose quotes sit under source titles
+
+
 def answer_message(
-    text: str, turn: int, citations: int, abstained: bool, searched: str, below: str = ""
+    text: str,
+    turn: int,
+    citations: int,
+    abstained: bool,
+    searched: str,
+    intent: str = "fact",
+    below: str = "",
 ) -> str:
-    """The answer with [n] markers as chips; `below` is markup made here or in written.py (a
+    """The answer with [n] markers as chips. A summary or comparison shows each "### title"
+    line as a heading and its "- " quotes as a list under it (answering/grouped.py writes
+    them); any other answer is paragraphs. `below` is markup made here or in written.py (a
     written answer), put inside the same message after the quotes."""
     parts = []
     if searched:
         parts.append(f'<div class="searched">Searched for: <q>{esc(searched)}</q></div>')
     for paragraph in re.split(r"\n\s*\n", text.strip()):
-        pieces = _MARKER.split(paragraph)  # text, number, text, number, ...
-        out = [esc(pieces[0])]
-        for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
-            n = int(number)
-            out.append(chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
-            out.append(esc(rest))
-        parts.append(f"<p>{''.join(out)}</p>")
+        if intent in GROUPED and paragraph.startswith("### "):
+            parts.append(f'<div class="group-title">{esc(paragraph[4:].strip())}</div>')
+        elif intent in GROUPED and paragraph.startswith("- "):
+            items = [_chips(line[2:], turn, citations) for line in paragraph.splitlines()]
+            parts.append(f'<ul class="group-quotes">{"".join(f"<li>{i}</li>" for i in items)}</ul>')
+        else:
+            parts.append(f"<p>{_chips(paragraph, turn, citations)}</p>")
     kind = "answer abstain" if abstained else "answer"
-    return f'<div class="{kind}">{"".join(parts)}{below}</div>'
+    grouped = " grouped" if intent in GROUPED and not abstained else ""
+    return f'<div class="{kind}{grouped}">{"".join(parts)}{below}</div>'
+
+
+def _chips(text: str, turn: int, citations: int) -> str:
+    """Escaped text whose [n] markers for existing citations are chips."""
+    pieces = _MARKER.split(text)  # text, number, text, number, ...
+    out = [esc(pieces[0])]
+    for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
+        n = int(number)
+        out.append(chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
+        out.append(esc(rest))
+    return "".join(out)
 
 
 def chip(turn: int, n: int) -> str:

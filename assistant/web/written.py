@@ -67,7 +67,7 @@ def turn_message(
     """The quotes and, beneath them, the written answer so far (None: not started yet)."""
     below = _written(written, turn, cards, done)
     return answer_message(
-        quotes.text, turn, len(quotes.citations), quotes.abstained, searched, below
+        quotes.text, turn, len(quotes.citations), quotes.abstained, searched, quotes.intent, below
     )
 
 

@@ -1,0 +1,136 @@
+"""Comparisons: what each named source says on a topic, grouped under its title.
+
+A question is a comparison when it names at least two sources (naming.py: by title, file name or
+position) or all of them ("both articles", "the two sources", "the articles", "each article"),
+and either asks to compare ("differ", "compare", "contrast", "agree", "in common", "both"...) or
+names them all at once ("what do the articles say about India?"). Its topic is what is left once
+the words naming sources, the comparing words and the question words go ("the role of India").
+
+Each source is searched for the topic on its own and its sentences scored as a fact answer's are
+(extractive.score_sentences; headings and questions left out). A source says something on the
+topic when its passages hold every name of the topic and TOPIC_SHARE of its idf weight; then its
+best sentences holding a word of the topic are quoted, else it says it has nothing on it instead
+of quoting a near miss. (The answer-or-abstain model is fitted on questions against answer
+sentences; a bare topic against a sentence is another thing, so it is not consulted here.)
+With no topic left ("compare the two articles") each source gets its most central sentences
+(grouped.central). It does not say how the sources differ in its own words: the quotes, side by
+side, do.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.extractive import score_sentences
+from assistant.answering.grouped import (
+    DOCUMENT_CHUNKS,
+    Group,
+    central,
+    compose_groups,
+    quotable,
+)
+from assistant.answering.library import Library, SourceEntry
+from assistant.answering.naming import Naming, name_sources
+from assistant.answering.question import Intent, Question
+from assistant.core.text import QUESTION_WORDS, STOPWORDS, terms
+from assistant.core.types import Answer, Hit
+from assistant.retrieve.hybrid import exact_terms
+
+CENTRAL_SENTENCES = 3  # per source when no topic is left ("compare the two articles")
+TOPIC_SHARE = 0.5
+"""The least idf-weighted share of the topic's words a source's passages must hold for it to
+say anything on the topic: "Peshawar school attack" in an article that never names Peshawar is
+a near miss, not a view of its own. Not fitted: no question set holds comparisons."""
+
+_CUE = re.compile(
+    r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
+    r"|in common|agree\w*|disagree\w*|both|each|either|same|opposite)\b"
+)
+_NOUNS = re.compile(
+    r"\b(articles?|sources?|texts?|pieces?|documents?|essays?|papers?|reports?|authors?|files?)\b"
+)
+_WORDS = frozenset(
+    """compare compares compared comparing comparison contrast contrasts contrasted contrasting
+    differ differs differed different difference differences distinguish versus vs similar
+    similarly similarity similarities alike common agree agrees agreement disagree disagrees
+    disagreement both each either same opposite view views take treat treats perspective
+    perspectives stand position positions approach regard regarding concerning terms respect
+    comes come""".split()  # noqa: SIM905
+)
+DROP = STOPWORDS | QUESTION_WORDS | _WORDS
+
+
+def recognise(q: Question, library: Library) -> Intent | None:
+    text = q.text.lower()
+    if not (_CUE.search(text) or _NOUNS.search(text)):
+        return None  # naming sources costs a pass over the catalogue: only when it can matter
+    catalogue = library.catalogue()
+    if len(catalogue) < 2:
+        return None
+    naming = name_sources(q.text, catalogue, library.keyword.idf)
+    if not (naming.every or len(naming.sources) >= 2):
+        return None
+    if not (naming.every or _CUE.search(text)):
+        return None
+    sources = tuple(e.source for e in catalogue) if naming.every else naming.sources
+    return Intent("comparison", sources, topic_of(naming, DROP))
+
+
+def topic_of(naming: Naming, drop: frozenset[str]) -> str:
+    """What the question asks about once naming, intent and question words go; "" for none."""
+    rest = naming.rest(drop)
+    return rest if terms(rest) else ""
+
+
+def compose_comparison(q: Question, library: Library) -> Answer:
+    entries = {e.source: e for e in library.catalogue()}
+    named = [entries[s] for s in q.intent.sources if s in entries]
+    topic = q.intent.topic
+    groups: list[Group] = []
+    hits: list[Hit] = []
+    for entry in named:
+        if topic:
+            group, found = on_topic(library, entry, topic, library.thresholds.max_quotes)
+            hits += found
+        else:
+            document = [s for s in library.document(entry.source, DOCUMENT_CHUNKS) if quotable(s)]
+            group = Group(entry.source, entry.title, central(document, CENTRAL_SENTENCES))
+        groups.append(group)
+    if not any(g.quotes for g in groups):
+        groups = []  # nothing anywhere: the calm answer, not a list of empty sources
+    query = topic or q.query
+    return compose_groups(q.text, query, groups, hits, "comparison", library.quote_chars)
+
+
+def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[Group, list[Hit]]:
+    """At most n sentences of one source on topic: the best-scored sentence holding a word of the
+    topic, then others by MMR around the topic among those scored nearly as well; or a note that
+    it says nothing on it, when its passages lack a name of the topic or hold less than
+    TOPIC_SHARE of its weight."""
+    t = library.thresholds
+    found = library.search(topic, exact_terms(topic), [entry.source])
+    sentences = [s for s in library.sentences(found.hits) if quotable(s)]
+    scored = score_sentences(topic, found.vector, sentences, library.keyword.idf, t)
+    held = " ".join(h.chunk.text for h in found.hits)  # retrieval brings a name it holds
+    named = all(e.lower() in held.lower() for e in exact_terms(topic))
+    covered = 1 - _oov_share(library, topic, set(terms(held)))
+    on = [s for s in scored if s.covered] if named and covered >= TOPIC_SHARE else []
+    if not on:
+        note = f"This source says nothing about “{topic}”."
+        return Group(entry.source, entry.title, [], note=note), found.hits
+    lead = on[0]
+    near = [s for s in on[1:] if s.score >= t.second_quote * lead.score]
+    others = central([s.sentence for s in near], n - 1, found.vector) if n > 1 else []
+    quotes = sorted([lead.sentence, *others], key=lambda s: s.start)
+    score = {s.sentence.start: s.score for s in scored}
+    return Group(
+        entry.source, entry.title, quotes, scores=tuple(score[s.start] for s in quotes)
+    ), found.hits
+
+
+def _oov_share(library: Library, text: str, present: set[str]) -> float:
+    """The idf-weighted share of text's terms that the source's passages found lack."""
+    asked = terms(text)
+    weights = [library.keyword.idf(t) for t in asked]
+    oov = sum(w for t, w in zip(asked, weights, strict=True) if t not in present)
+    return oov / (sum(weights) or 1.0)

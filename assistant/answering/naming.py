@@ -1,0 +1,183 @@
+"""Which sources a question names: by title, by file name, by position, or all of them at once.
+
+Summaries and comparisons are about sources, and people name them the way they see them: by title
+or a distinctive part of it ("the Friends Becoming Foes piece"), by file name, by position in the
+list the Sources tab shows ("the first article", "source 2"), or all together ("both articles",
+"the two sources", "the articles"). `name_sources` returns the sources named, whether all were
+meant, and which of the question's words did the naming, so that the topic left over ("... differ
+on India") can be searched on its own. A title counts as named when the question holds at least
+TITLE_SHARE of its idf weight, counting only title words that not every title shares. It does not
+guess a source from its content ("the article about the TTP").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answering.library import SourceEntry
+from assistant.core.text import STOPWORDS, terms
+
+TITLE_SHARE = 0.5
+"""Share of a title's idf weight a question must hold to name it: half lets "the Friends
+Becoming Foes article" name "Pakistan and the Afghan Taliban: Friends Becoming Foes?" while
+"the Afghan Taliban", common words of the sources, does not. Chosen by that reasoning; no
+question set names sources by title, so nothing was fitted."""
+
+SOURCE_NOUNS = frozenset(
+    {"article", "source", "text", "piece", "document", "essay", "paper", "report", "story",
+     "column", "file", "analysis", "author", "writer", "commentary", "op-ed"}
+)  # fmt: skip
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+             "4th": 3, "fifth": 4, "5th": 4, "last": -1, "latter": -1, "former": 0}  # fmt: skip
+_EVERY = frozenset({"both", "all", "each", "every", "either", "the", "these", "those"})
+_EACH = frozenset({"each", "every", "either", "which", "other"})
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+Token = tuple[int, int, str]  # start, end, lower-cased word
+
+
+@dataclass(frozen=True)
+class Naming:
+    sources: tuple[str, ...]  # named sources, in catalogue order
+    every: bool  # "both articles", "the two sources", "the articles": all of them
+    used: frozenset[int]  # indexes into `tokens` of the words that named sources
+    tokens: tuple[Token, ...]
+    nouns: int  # source nouns in the question ("article", "sources"...), named or not
+    text: str = ""
+
+    def rest(self, drop: frozenset[str] = frozenset()) -> str:
+        """The question's words as written, minus those that named sources, and minus words
+        in `drop` at either end: "How do the two articles differ on the role of India?" with
+        question and comparing words dropped leaves "role of India"."""
+        kept = [t for i, t in enumerate(self.tokens) if i not in self.used]
+        while kept and kept[0][2] in drop:
+            kept.pop(0)
+        while kept and kept[-1][2] in drop:
+            kept.pop()
+        return " ".join(self.text[a:b] for a, b, _ in kept)
+
+
+def name_sources(
+    text: str, catalogue: Sequence[SourceEntry], idf: Callable[[str], float]
+) -> Naming:
+    tokens = tuple((m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text))
+    used: set[int] = set()
+    named: set[int] = set()  # catalogue indexes
+    every = False
+    for finder in (_by_file, _by_position, _by_title):
+        named |= finder(text, tokens, catalogue, idf, used)
+    for i, (_, _, word) in enumerate(tokens):
+        if _noun(word):
+            used.add(i)
+            if _all_of(tokens, i, len(catalogue)):
+                every = True
+                used.update(j for j in range(max(0, i - 3), i) if _naming_word(tokens[j][2]))
+    if len(catalogue) == 1 and any(_noun(w) for _, _, w in tokens):
+        named.add(0)  # "the article", with one article
+    for i in range(len(tokens) - 1):  # "how do the two differ?": the two sources, then
+        if tokens[i][2] in {"the", "these"} and _COUNTS.get(tokens[i + 1][2]) == len(catalogue):
+            every = True
+            used.update((i, i + 1))
+    nouns = sum(_noun(w) for _, _, w in tokens)
+    sources = tuple(catalogue[i].source for i in sorted(named))
+    return Naming(sources, every, frozenset(used), tokens, nouns, text)
+
+
+def _noun(word: str) -> bool:
+    return word in SOURCE_NOUNS or (word.endswith("s") and word[:-1] in SOURCE_NOUNS)
+
+
+def _naming_word(word: str) -> bool:
+    return word in _EVERY or word in _EACH or word in _COUNTS or word == "of"
+
+
+def _all_of(tokens: Sequence[Token], i: int, count: int) -> bool:
+    """ "both articles", "all the sources", "the two texts", "each article": every source."""
+    word = tokens[i][2]
+    before = [w for _, _, w in tokens[max(0, i - 3) : i]]
+    if word.endswith("s") and word[:-1] in SOURCE_NOUNS:
+        return any(w in _EVERY or _COUNTS.get(w) == count for w in before)
+    return bool(before) and before[-1] in _EACH  # "which article is more hopeful?": all of them
+
+
+def _by_file(
+    text: str, tokens: Sequence[Token], catalogue: Sequence[SourceEntry],
+    idf: Callable[[str], float], used: set[int],
+) -> set[int]:  # fmt: skip
+    """A file name, with or without its extension, written in the question."""
+    lowered, named = text.lower(), set()
+    for n, entry in enumerate(catalogue):
+        name = entry.source.lower()
+        for form in (name, name.rsplit(".", 1)[0]):
+            at = lowered.find(form) if len(form) >= 4 else -1
+            if at >= 0:
+                named.add(n)
+                used.update(
+                    i for i, (a, b, _) in enumerate(tokens) if a < at + len(form) and at < b
+                )
+                break
+    return named
+
+
+def _by_position(
+    text: str, tokens: Sequence[Token], catalogue: Sequence[SourceEntry],
+    idf: Callable[[str], float], used: set[int],
+) -> set[int]:  # fmt: skip
+    """ "the first article", "the second source", "article 2", in the Sources tab's order."""
+    named = set()
+    words = [w for _, _, w in tokens]
+    for i, word in enumerate(words):
+        near = words[i + 1 : i + 3]
+        if word in _ORDINALS and any(_noun(w) for w in near):
+            index, span = _ORDINALS[word], [i]
+        elif _noun(word) and i + 1 < len(words) and words[i + 1].isdigit():
+            index, span = int(words[i + 1]) - 1, [i, i + 1]
+        else:
+            continue
+        if -len(catalogue) <= index < len(catalogue):
+            named.add(index % len(catalogue))
+            used.update(span)
+    return named
+
+
+def _by_title(
+    text: str, tokens: Sequence[Token], catalogue: Sequence[SourceEntry],
+    idf: Callable[[str], float], used: set[int],
+) -> set[int]:  # fmt: skip
+    """A title or a heading of its opening, by TITLE_SHARE of the idf weight of its words that
+    not all titles share."""
+    titles = [set(terms(e.title)) for e in catalogue]
+    shared = set.intersection(*titles) if len(titles) > 1 else set()
+    free = {i: (terms(w) or [""])[0] for i, (_, _, w) in enumerate(tokens) if i not in used}
+    free = {i: s for i, s in free.items() if s and tokens[i][2] not in STOPWORDS}
+    named = set()
+    for n, entry in enumerate(catalogue):
+        spelled = [set(terms(name)) for name in names(entry)]
+        for words in spelled:
+            own = words - shared
+            matched = own & set(free.values())
+            weight = sum(idf(t) for t in own)
+            if matched and sum(idf(t) for t in matched) >= TITLE_SHARE * weight:
+                named.add(n)
+                # Every word of its names, shared ones too: they named it, they are no topic.
+                used.update(i for i, s in free.items() if s in set().union(*spelled))
+                break
+    return named
+
+
+HEADING_LINES = 8  # lines of a source's opening looked at for a subtitle
+HEADING_WORDS = 14  # a longer line is prose, not a heading
+
+
+def names(entry: SourceEntry) -> list[str]:
+    """Its title, then the heading lines of its opening (a subtitle: "How the Country's Support
+    for the Taliban Backfired"): short lines that do not end as sentences do."""
+    found = [entry.title]
+    for line in [x.strip() for x in entry.opening.splitlines() if x.strip()][:HEADING_LINES]:
+        short = len(line.split()) <= HEADING_WORDS
+        if short and not re.search(r"[.!?…:;][\"”’')\]]*$", line) and line not in found:
+            found.append(line)
+    return found

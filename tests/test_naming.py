@@ -1,0 +1,67 @@
+import pytest
+
+from assistant.answering.comparison import DROP
+from assistant.answering.library import SourceEntry
+from assistant.answering.naming import name_sources, names
+
+CATALOGUE = [
+    SourceEntry(
+        "glaciers-of-the-karakoram.txt",
+        "Glaciers of the Karakoram",
+        "Glaciers of the Karakoram\n\nHow the Ice Holds On in a Warming World\n\nThe Baltoro "
+        "Glacier is about 63 kilometres long.",
+    ),
+    SourceEntry("monsoon-notes.md", "Monsoon Notes from Lahore"),
+    SourceEntry("river-report.txt", "The Indus River Report"),
+]
+COMMON = {"glacier": 0.2, "ice": 0.3, "river": 0.4}  # words most passages hold weigh little
+
+
+def idf(term: str) -> float:
+    return COMMON.get(term, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "sources", "every"),
+    [
+        ("Summarize Glaciers of the Karakoram", [0], False),  # by title
+        ("What is the Karakoram piece about?", [0], False),  # by its distinctive word
+        ("Summarize monsoon-notes.md", [1], False),  # by file name
+        ("Can you sum up monsoon-notes?", [1], False),  # without its extension
+        ("What is the second source about?", [1], False),  # by position, as the list shows them
+        ("What does source 3 say?", [2], False),
+        ("What does the last article argue?", [2], False),
+        ("Summarize the piece on ice holding on in a warming world", [0], False),  # subtitle
+        ("Compare all the sources on floods", [], True),
+        ("How do the three texts differ on floods?", [], True),
+        ("Which article is more hopeful?", [], True),
+        ("What does each report say about silt?", [], True),
+        ("Compare the monsoon notes with the Indus river report", [1, 2], False),
+        ("How fast do glaciers melt?", [], False),  # a common title word names nothing
+        ("Why do rivers flood?", [], False),
+    ],
+)
+def test_name_sources(question: str, sources: list[int], every: bool) -> None:
+    naming = name_sources(question, CATALOGUE, idf)
+    assert list(naming.sources) == [CATALOGUE[i].source for i in sources]
+    assert naming.every is every
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How do the three texts differ on the melting of ice?", "melting of ice"),
+        ("What do all the sources say about silt?", "silt"),
+        ("Compare the monsoon notes with the Indus river report", ""),
+    ],
+)
+def test_what_is_left_once_the_sources_are_named_is_the_topic(question: str, topic: str) -> None:
+    assert name_sources(question, CATALOGUE, idf).rest(DROP) == topic
+
+
+def test_names_are_the_title_and_the_headings_of_the_opening() -> None:
+    assert names(CATALOGUE[0]) == [
+        "Glaciers of the Karakoram",
+        "How the Ice Holds On in a Warming World",  # prose lines ("The Baltoro ...") are not
+    ]
+    assert names(CATALOGUE[1]) == ["Monsoon Notes from Lahore"]
