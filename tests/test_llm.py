@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.prompt import SYSTEM, excerpts_from, messages
+from assistant.answering.prompt import SYSTEM, messages
 from assistant.api import Assistant
 from assistant.cli import main
 from assistant.core.errors import BadSetting
@@ -29,6 +29,7 @@ from assistant.core.types import PENDING, Answer
 from assistant.evaluation.run import SETS, load, unsupported_specifics
 from assistant.llm.gguf import resolve
 from tests.conftest import ROOT, copy_sources
+from tests.test_written import candidates
 
 # Gold questions without history; SmolLM2 answers one in about 3-15 s. It writes a supported
 # answer to few of them (the Zawahiri one is the first, at temperature 0 on this CPU build).
@@ -142,8 +143,7 @@ def test_a_source_that_gives_orders_is_quoted_as_data(tmp_path: Path) -> None:
                           llm_grammar=True, llm_max_tokens=96)  # fmt: skip
     assistant.index()
     question = "What does the notice about the Peshawar school attack say?"
-    query, _, decision = assistant.decision(question)
-    excerpts = excerpts_from(decision.scored, assistant.settings.llm_excerpts)
+    query, excerpts = candidates(assistant, question)
     assert any("ignore your instructions" in e.text for e in excerpts)
     chat = messages(question, query, [], excerpts)
     assert chat[0] == {"role": "system", "content": SYSTEM}  # the rules, untouched

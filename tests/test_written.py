@@ -12,7 +12,9 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import pytest
 
+from assistant.answering import fact
 from assistant.answering.prompt import NOT_FOUND, Excerpt, excerpts_from
+from assistant.answering.understand import understand
 from assistant.answering.written import Writer, Writing, split_sentences
 from assistant.api import Assistant
 from assistant.core.errors import LLMFailure
@@ -55,12 +57,18 @@ class Script:
             raise self.error
 
 
+def candidates(assistant: Assistant, question: str) -> tuple[str, list[Excerpt]]:
+    """The query and the excerpts `Assistant.stream` gives the model for question."""
+    library = assistant.library()
+    q = understand(question, [], library)
+    return q.query, excerpts_from(fact.choosing(q, library).scored, 8)
+
+
 def _write(
     built: Assistant, pieces: Sequence[str], **kw: object
 ) -> tuple[list[Answer], list[Excerpt]]:
-    query, _, decision = built.decision(QUESTION)
+    query, excerpts = candidates(built, QUESTION)
     quotes = built.answer(QUESTION)
-    excerpts = excerpts_from(decision.scored, 8)
     error = kw.pop("error", None)
     writing = Writing(**kw)  # type: ignore[arg-type]
     embed = built.embeddings.embed_query
