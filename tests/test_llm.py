@@ -23,7 +23,7 @@ import pytest
 from assistant.answering.prompt import SYSTEM, messages
 from assistant.api import Assistant
 from assistant.cli import main
-from assistant.core.errors import BadSetting
+from assistant.core.errors import BadSetting, LLMUnavailable
 from assistant.core.settings import Settings
 from assistant.core.types import PENDING, Answer
 from assistant.evaluation.run import SETS, load, unsupported_specifics
@@ -44,7 +44,7 @@ def _free_port() -> int:
 
 
 def _with(built: Assistant, **llm: object) -> Assistant:
-    settings = replace(built.settings, llm_max_tokens=96, llm_grammar=True, **llm)  # type: ignore[arg-type]
+    settings = replace(built.settings, **{"llm_max_tokens": 96, "llm_grammar": True, **llm})  # type: ignore[arg-type]
     return Assistant(settings)
 
 
@@ -124,12 +124,32 @@ def test_a_time_out_falls_back_to_quotes(built: Assistant) -> None:
     assert answer.note == "Showing quotes: the model did not finish within 0.001 s."
 
 
-def test_a_server_that_refuses_falls_back_with_one_line(built: Assistant) -> None:
-    assistant = _with(built, llm="openai:smollm2", llm_url=f"http://127.0.0.1:{_free_port()}/v1")
+@pytest.mark.parametrize(("kind", "path"), [("openai", "/v1"), ("ollama", "")])
+def test_a_server_that_refuses_falls_back_with_one_line(
+    built: Assistant, kind: str, path: str
+) -> None:
+    url = f"http://127.0.0.1:{_free_port()}{path}"  # nothing listens there
+    assistant = _with(built, llm=f"{kind}:smollm2", llm_url=url, llm_grammar=False)
     answer = assistant.answer(QUESTIONS[0])
     assert answer.mode == "extractive" and answer.citations
     assert answer.note.startswith("Showing quotes: the model failed: ")
-    assert "\n" not in answer.note and "Connection" in answer.note
+    assert "\n" not in answer.note and "onnect" in answer.note
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "message"),
+    [
+        ("gguf:/nowhere/model.gguf", LLMUnavailable, "no GGUF file at /nowhere/model.gguf"),
+        ("gguf:" + __file__, LLMUnavailable, "is not a GGUF file"),
+        ("openai:qwen", BadSetting, "ASSISTANT_LLM_URL"),
+    ],
+)
+def test_a_backend_that_cannot_start_is_one_typed_error(
+    built: Assistant, spec: str, error: type[Exception], message: str
+) -> None:
+    assistant = _with(built, llm=spec, llm_url="")
+    with pytest.raises(error, match=message):
+        assistant.answer(QUESTIONS[0])
 
 
 def test_a_source_that_gives_orders_is_quoted_as_data(tmp_path: Path) -> None:

@@ -64,6 +64,9 @@ def resolve(model: str) -> Path:
     path = Path(model).expanduser()
     if not path.is_file():
         raise LLMUnavailable(f"no GGUF file at {path}")
+    with path.open("rb") as f:
+        if f.read(4) != b"GGUF":
+            raise LLMUnavailable(f"{path} is not a GGUF file")
     return path
 
 
@@ -80,9 +83,6 @@ def server(path: str, threads: int, context: int) -> Any:
             params.cpuparams_batch.n_threads = threads
             params.verbosity = 0
             params.api_keys = [secrets.token_hex(16)]  # its loopback port serves nobody else
-            with open(path, "rb") as f:
-                if f.read(4) != b"GGUF":
-                    raise LLMUnavailable(f"{path} is not a GGUF file")
             _SERVERS[key] = xllamacpp.Server(params)
         return _SERVERS[key]
 
