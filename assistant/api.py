@@ -10,7 +10,7 @@ ASSISTANT_* environment variables, and builds the index on first use when it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +74,7 @@ class Assistant:
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
         self._catalogue: tuple[Path | None, list[SourceEntry]] = (None, [])
+        self._writers: list[Any] = []  # the LLM writer, made on the first written answer
 
     def index(self, progress: Progress | None = None) -> IndexSummary:
         """Bring the index in line with the sources folder (incremental, crash-safe)."""
@@ -185,14 +186,55 @@ class Assistant:
     def answer(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> Answer:
-        """Quote the sources' answer to question, or abstain. Bad input raises one typed error:
-        BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
+        """Quote the sources' answer to question, or abstain; with an LLM configured, the
+        verified written answer (or the quotes, with a note saying why). Bad input raises one
+        typed error: BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
+        *_, last = self.stream(question, history, top_k)
+        return last
+
+    def stream(
+        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+    ) -> Iterator[Answer]:
+        """Answer snapshots: the quotes at once, then, when the llm setting names a model, the
+        written answer as it grows (answering/written.py), the last one final. The model reads
+        the fact path's best-scored candidate sentences as its excerpts."""
         text = clean_question(question, self.settings.max_question_chars)
         messages = clean_history(history)
         library = self.library(check_top_k(top_k))
-        return self._reading(
-            library.view, lambda: intents.answer(understand(text, messages, library), library)
-        )
+        q = self._reading(library.view, lambda: understand(text, messages, library))
+        quotes = self._reading(library.view, lambda: intents.answer(q, library))
+        yield quotes
+        if self.settings.llm != "none":
+            from assistant.answering.prompt import excerpts_from
+
+            scored = self._reading(library.view, lambda: fact.choosing(q, library).scored)
+            excerpts = excerpts_from(scored, self.settings.llm_excerpts)
+            yield from self._writer().write(text, quotes.query, messages, quotes, excerpts)
+
+    def _writer(self) -> Any:
+        """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
+        with self._lock:
+            if not self._writers:
+                from assistant.answering.prompt import citation_grammar
+                from assistant.answering.written import Writer, Writing
+                from assistant.llm.base import Options, make_backend, timed
+
+                s = self.settings
+                grammar = citation_grammar(s.llm_excerpts) if s.llm_grammar else ""
+                options = Options(
+                    s.llm_url, s.llm_key, s.llm_threads, s.llm_context, s.llm_temperature,
+                    s.llm_timeout, s.llm_max_tokens, grammar,
+                )  # fmt: skip
+                embed = self.embeddings.embed_query
+                scorer = self.scorer  # claims are compared with sentence vectors in its space
+                self._writers.append(Writer(
+                    make_backend(s.llm, options),
+                    lambda text: scorer.text_vector(
+                        text, lambda t: np.asarray(embed(t), dtype=np.float32)
+                    ),
+                    timed, Writing(s.llm_timeout, s.llm_unsupported, s.llm_judge),
+                ))  # fmt: skip
+            return self._writers[0]
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None

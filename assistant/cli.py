@@ -10,11 +10,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.core.errors import AssistantError
-from assistant.core.types import Answer
+from assistant.core.types import Answer, AnswerSentence
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
@@ -25,6 +26,10 @@ EPILOG = """examples:
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
   ASSISTANT_AUTH=ann:pw assistant serve --host 0.0.0.0   the same for the network, with a login
   assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
+  assistant ask --llm gguf:/models/qwen.gguf "Who replaced Imran Khan?"   a written answer,
+                                       streamed, every sentence checked against its excerpt
+  assistant eval --llm openai:qwen --llm-url http://127.0.0.1:8080/v1      the written answers'
+                                       metrics beside the quotes' (docs/llm.md)
   assistant eval --set squad --dump squad.jsonl   the same on SQuAD 2.0's REPORT articles
 """
 
@@ -34,6 +39,16 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--sources", help="folder of source files (ASSISTANT_SOURCES)")
     common.add_argument("--index", help="folder of the persisted index (ASSISTANT_INDEX)")
     common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    llm = argparse.ArgumentParser(add_help=False)
+    llm.add_argument(
+        "--llm", help="write answers with ollama:MODEL, openai:MODEL or gguf:PATH (ASSISTANT_LLM)"
+    )
+    llm.add_argument("--llm-url", help="the LLM server's address (ASSISTANT_LLM_URL)")
+    llm.add_argument("--llm-timeout", help="seconds per written answer (ASSISTANT_LLM_TIMEOUT)")
+    llm.add_argument(
+        "--llm-grammar", action="store_const", const=True,
+        help="make a gguf or llama.cpp model end every sentence with [n] (ASSISTANT_LLM_GRAMMAR)",
+    )  # fmt: skip
     p = argparse.ArgumentParser(
         prog="assistant",
         description="Answers questions over a folder of sources, quoting them exactly.",
@@ -46,19 +61,19 @@ def parser() -> argparse.ArgumentParser:
     idx.add_argument(
         "--dry-run", action="store_true", help="print what would be added, re-embedded and removed"
     )
-    ask = sub.add_parser("ask", parents=[common], help="answer one question")
+    ask = sub.add_parser("ask", parents=[common, llm], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
     ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
     sub.add_parser(
         "chat",
-        parents=[common],
+        parents=[common, llm],
         help="ask questions in the terminal, follow-ups included",
         description="Reads questions line by line and answers each with its quotes; a follow-up "
         '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C.',
     )
-    serve = sub.add_parser("serve", parents=[common], help="start the web chat")
+    serve = sub.add_parser("serve", parents=[common, llm], help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     serve.add_argument(
@@ -75,7 +90,7 @@ def parser() -> argparse.ArgumentParser:
     pw.add_argument("user")
     ev = sub.add_parser(
         "eval",
-        parents=[common],
+        parents=[common, llm],
         help="evaluate on a question set",
         description="Asks every question of a set and reports accuracy, citations, abstention "
         "and retrieval beside the textbook recipe. --set squad indexes SQuAD 2.0 dev articles "
@@ -127,7 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _assistant(args: argparse.Namespace) -> Any:
     from assistant.api import Assistant
 
-    return Assistant(sources=args.sources, index=args.index, chroma_url=args.chroma_url)
+    return Assistant(
+        sources=args.sources, index=args.index, chroma_url=args.chroma_url,
+        llm=getattr(args, "llm", None), llm_url=getattr(args, "llm_url", None),
+        llm_timeout=getattr(args, "llm_timeout", None),
+        llm_grammar=getattr(args, "llm_grammar", None),
+    )  # fmt: skip
 
 
 def _bar(
@@ -171,7 +191,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.core.inputs import setting_int
 
     top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
-    answer = _assistant(args).answer(args.question, top_k=top_k)
+    assistant = _assistant(args)
+    if assistant.settings.llm != "none" and not args.json:
+        _streamed(assistant.stream(args.question, top_k=top_k), assistant)
+        return 0
+    answer = assistant.answer(args.question, top_k=top_k)
     if args.json:
         data = answer.to_dict()
         data.pop("hits")
@@ -202,6 +226,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         try:
+            if assistant.settings.llm != "none":
+                answer = _streamed(assistant.stream(question, history), assistant)
+                print(flush=True)
+                history += [{"role": "user", "content": question},
+                            {"role": "assistant", "content": answer.text}]  # fmt: skip
+                continue
             answer = assistant.answer(question, history)
         except AssistantError as exc:  # one line, and the conversation goes on
             print(f"error: {exc}", file=sys.stderr)
@@ -217,8 +247,38 @@ def cmd_chat(args: argparse.Namespace) -> int:
         ]
 
 
+def _streamed(snapshots: Iterator[Answer], assistant: Any) -> Answer:
+    """Print a written answer's sentences as each is verified, with its mark, then its citations
+    (or the quotes it fell back to, with why); return the final answer. With the judge on, marks
+    can still change at the end, so nothing is printed early."""
+    from assistant.core.types import PENDING
+
+    shown, answer = 0, None
+    early = not assistant.settings.llm_judge
+    for answer in snapshots:
+        done = [s for s in answer.sentences if s.reason != PENDING] if answer.mode == "llm" else []
+        for s in done[shown:] if early else []:
+            print(_sentence(s), end=" ", flush=True)
+        shown = max(shown, len(done))
+    assert answer is not None  # stream() yields the quotes first, always
+    if early and shown:
+        print()
+    printed = early and shown and answer.mode == "llm"
+    _print_answer(replace(answer, text="") if printed else answer)
+    return answer
+
+
+def _sentence(s: AnswerSentence) -> str:
+    if s.supported:
+        return s.text + "".join(f" [{i + 1}]" for i in s.citations)
+    return f"{s.text} (not found in the sources)"
+
+
 def _print_answer(answer: Answer) -> None:
-    print(answer.text)
+    if answer.note:
+        print(f"({answer.note})\n")
+    if answer.text:
+        print(answer.text)
     if answer.query != answer.question:
         print(f"\n(searched for: {answer.query})")
     for i, c in enumerate(answer.citations, start=1):

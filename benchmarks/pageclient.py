@@ -72,9 +72,11 @@ class PageSession:
     events: PageEvents
     session: str = field(default_factory=lambda: secrets.token_hex(6))
 
-    async def ask(self, question: str, top_k: int = 6) -> Call:
-        """A chat turn, with the inputs the page sends (state components travel as null)."""
-        values = {"textbox": question, "state": None, "slider": top_k, "checkbox": False}
+    async def ask(self, question: str, top_k: int = 6, mode: str | None = None) -> Call:
+        """A chat turn, with the inputs the page sends (state components travel as null);
+        `mode` is the answer switch's choice where a writer is configured (None: its default)."""
+        values = {"textbox": question, "state": None, "slider": top_k, "checkbox": False,
+                  "radio": mode}  # fmt: skip
         data = [values.get(kind) for kind in self.events.chat_inputs]
         return await self.call(self.events.chat, data)
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: network blocked except loopback; real model, real Chroma, real sources."""
+"""Shared fixtures: network blocked except loopback; real model, real Chroma, real sources; a
+headless Debian chromium (`browser`) and a page on the module's `server` (`page`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ from assistant.api import Assistant
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
+ARTIFACTS = ROOT / "test-artifacts"  # the browser tests' screenshots and timings
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 _connect = socket.socket.connect
 
 
@@ -76,3 +86,28 @@ def running_app(assistant: Assistant) -> Iterator[Server]:
         yield Server(f"http://127.0.0.1:{port}/", assistant.settings.sources, assistant)
     finally:
         app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():  # never a silent skip: `make test` installs it
+        pytest.fail(f"no Debian chromium at {CHROMIUM}: run make test, or apt-get install chromium")
+    from playwright import sync_api
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.dialogs = []  # every alert/confirm/prompt that fires; must stay empty
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto(server.url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()

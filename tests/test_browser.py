@@ -20,18 +20,8 @@ from typing import Any
 import pytest
 
 from assistant.api import Assistant
-from tests.conftest import Server, running_app
+from tests.conftest import ARTIFACTS, ROOT, Server, running_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 PESHAWAR = "How many people were killed in the attack on the army school in Peshawar?"
 INDIA = "What role did India play in Pakistan's decision to back the Taliban?"
 SUMMARY = "Summarize Pakistan Reaps What It Sowed"
@@ -83,31 +73,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assistant.answer("warm up")
     with running_app(assistant) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():  # never a silent skip: `make test` installs it
-        pytest.fail(f"no Debian chromium at {CHROMIUM}: run make test, or apt-get install chromium")
-    from playwright import sync_api
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    page.dialogs = []  # every alert/confirm/prompt that fires; must stay empty
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(server.url)
-    page.wait_for_selector("#question textarea")
-    yield page
-    context.close()
 
 
 def ask(page: Any, question: str) -> None:

@@ -21,7 +21,7 @@ def scored(text: str, start: int, score: float, source: str = "a.txt") -> Scored
 
 
 ALWAYS = Thresholds(bias=10.0)
-FLAT = lambda best, next_: [0.0] * len(FEATURES)  # noqa: E731 (the model then reads its bias)
+FLAT = lambda best: [0.0] * len(FEATURES)  # noqa: E731 (the model then reads its bias)
 NEVER = Thresholds(bias=-10.0)
 
 

@@ -26,6 +26,7 @@ def test_minilm_scores_with_the_retrieval_vectors() -> None:
     vector = np.ones(3, dtype=np.float32)
     assert scorer.embed is None and scorer.stored == "vectors"
     assert scorer.query_vector("anything", vector) is vector
+    assert scorer.text_vector("anything", lambda text: vector) is vector
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,9 @@ def test_an_answer_scored_with_mpnet(switched: tuple[Assistant, str]) -> None:
     mpnet = assistant.scorer.query_vector(question, np.zeros(1))
     assert mpnet.shape == (768,) and chosen.sentence.vector.shape == (768,)
     assert chosen.cosine == pytest.approx(float(mpnet @ chosen.sentence.vector), abs=1e-5)
+    # a written answer's claims are embedded in the same space as the quoted sentences
+    claim = assistant.scorer.text_vector(question, lambda text: np.zeros(384, dtype=np.float32))
+    assert claim == pytest.approx(mpnet)
 
 
 def test_mpnet_abstains_where_the_sources_do_not_say(switched: tuple[Assistant, str]) -> None:

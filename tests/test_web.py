@@ -139,6 +139,21 @@ def test_the_question_box_stops_at_the_cap(server: Server) -> None:
     assert box["props"]["max_length"] == server.assistant.settings.max_question_chars
 
 
+def test_without_a_writer_the_switch_is_off_and_the_turn_is_one_message(server: Server) -> None:
+    import html
+
+    import httpx
+
+    from benchmarks.pageclient import PageEvents
+
+    config = httpx.get(server.url + "config").json()
+    props = {c["props"].get("elem_id"): c["props"] for c in config["components"]}
+    assert "Answer writer: <code>none</code>" in html.unescape(props["writer"]["value"])
+    assert props["answer-mode"]["value"] == "quotes only"
+    assert props["answer-mode"]["interactive"] is False
+    assert PageEvents.read(config).chat_inputs == ["textbox", "state", "slider", "checkbox"]
+
+
 def test_sources_endpoint_lists_the_indexed_files(server: Server, client: Any) -> None:
     listed = client.predict(api_name="/sources")
     assert {s["source"] for s in listed} == set(files.listed(server.folder))

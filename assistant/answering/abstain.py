@@ -23,7 +23,7 @@ RARE_IDF = 3.0
 """A term this rare (idf, natural log: in about 1 passage of 20 or fewer) is distinctive."""
 FEATURES = (
     "cosine", "coverage", "score", "oov_share", "missing", "own", "passage_coverage",
-    "rare_missing_passage", "names_missing_passage", "lead", "names_missing_sentence",
+    "rare_missing_passage", "names_missing_passage", "names_missing_sentence",
     "rare_missing_sentence", "content_missing_sentence",
 )  # fmt: skip
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
@@ -55,10 +55,11 @@ def context(
     )
 
 
-def features(best: Scored, runner_up: Scored | None, c: Context) -> list[float]:
+def features(best: Scored, c: Context) -> list[float]:
     """The model's inputs, in the order of FEATURES: the best sentence's scores (extractive.py),
-    then what its passage and the sentence itself lack of the question's distinctive words, and
-    `lead`, how far its score stands above the runner-up's."""
+    then what its passage and the sentence itself lack of the question's distinctive words. (A
+    lead over the runner-up was tried and dropped: with no runner-up it has no sane value, and
+    it taught the model to refuse a question whose one candidate answers it.)"""
     total = sum(c.weights.values()) or 1.0
     sentence = set(terms(best.sentence.text))
     rank = best.sentence.chunk_rank
@@ -75,7 +76,6 @@ def features(best: Scored, runner_up: Scored | None, c: Context) -> list[float]:
         sum(w for t, w in c.weights.items() if t in passage) / total,
         sum(w for t, w in rare.items() if t not in passage) / rare_total,
         min(3, sum(t not in passage for t in c.names)),
-        best.score - (runner_up.score if runner_up else 0.0),
         min(3, sum(t not in sentence for t in c.names)),
         sum(w for t, w in rare.items() if t not in sentence) / 10,
         sum(t not in sentence for t in c.weights) / max(1, len(c.weights)),

@@ -8,10 +8,11 @@ the words naming sources, the comparing words and the question words go ("the ro
 
 Each source is searched for the topic on its own and its sentences scored as a fact answer's are
 (extractive.score_sentences; headings and questions left out). A source says something on the
-topic when its passages hold every name of the topic and TOPIC_SHARE of its idf weight; then its
-best sentences holding a word of the topic are quoted, else it says it has nothing on it instead
-of quoting a near miss. (The answer-or-abstain model is fitted on questions against answer
-sentences; a bare topic against a sentence is another thing, so it is not consulted here.)
+topic when its passages hold every name in the topic ("Peshawar") and its best sentences hold a
+word of it (words about how a source speaks, "explanation", "tone", "view", aside); those are
+quoted, else it says it has nothing on it instead of quoting a near miss. (The answer-or-abstain
+model is fitted on questions against answer sentences; a bare topic against a sentence is
+another thing, so it is not consulted here.)
 With no topic left ("compare the two articles") each source gets its most central sentences
 (grouped.central). It does not say how the sources differ in its own words: the quotes, side by
 side, do.
@@ -37,10 +38,6 @@ from assistant.core.types import Answer, Hit
 from assistant.retrieve.hybrid import exact_terms
 
 CENTRAL_SENTENCES = 3  # per source when no topic is left ("compare the two articles")
-TOPIC_SHARE = 0.5
-"""The least idf-weighted share of the topic's words a source's passages must hold for it to
-say anything on the topic: "Peshawar school attack" in an article that never names Peshawar is
-a near miss, not a view of its own. Not fitted: no question set holds comparisons."""
 
 _CUE = re.compile(
     r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
@@ -55,9 +52,14 @@ _WORDS = frozenset(
     similarly similarity similarities alike common agree agrees agreement disagree disagrees
     disagreement both each either same opposite view views take treat treats perspective
     perspectives stand position positions approach regard regarding concerning terms respect
-    comes come""".split()  # noqa: SIM905
+    comes come explanation explanations explain explains account accounts portray portrays
+    portrayal describe describes description depict depicts treatment emphasis emphasise
+    emphasize focus focuses tone opinion opinions assessment assessments conclusion conclusions
+    argument arguments stance attitude characterise characterize think thinks discuss discusses
+    discussion cover covers coverage handle handles""".split()  # noqa: SIM905
 )
 DROP = STOPWORDS | QUESTION_WORDS | _WORDS
+_META = frozenset(terms(" ".join(_WORDS)))  # how a source speaks, never what about
 
 
 def recognise(q: Question, library: Library) -> Intent | None:
@@ -105,16 +107,15 @@ def compose_comparison(q: Question, library: Library) -> Answer:
 def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[Group, list[Hit]]:
     """At most n sentences of one source on topic: the best-scored sentence holding a word of the
     topic, then others by MMR around the topic among those scored nearly as well; or a note that
-    it says nothing on it, when its passages lack a name of the topic or hold less than
-    TOPIC_SHARE of its weight."""
+    it says nothing on it, when its passages lack a name of the topic or all of its words."""
     t = library.thresholds
     found = library.search(topic, exact_terms(topic), [entry.source])
     sentences = [s for s in library.sentences(found.hits) if quotable(s)]
     scored = score_sentences(topic, found.vector, sentences, library.keyword.idf, t)
     held = " ".join(h.chunk.text for h in found.hits)  # retrieval brings a name it holds
     named = all(e.lower() in held.lower() for e in exact_terms(topic))
-    covered = 1 - _oov_share(library, topic, set(terms(held)))
-    on = [s for s in scored if s.covered] if named and covered >= TOPIC_SHARE else []
+    content = (set(terms(topic)) - _META) or set(terms(topic))
+    on = [s for s in scored if s.covered & content] if named else []
     if not on:
         note = f"This source says nothing about “{topic}”."
         return Group(entry.source, entry.title, [], note=note), found.hits
@@ -126,11 +127,3 @@ def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[
     return Group(
         entry.source, entry.title, quotes, scores=tuple(score[s.start] for s in quotes)
     ), found.hits
-
-
-def _oov_share(library: Library, text: str, present: set[str]) -> float:
-    """The idf-weighted share of text's terms that the source's passages found lack."""
-    asked = terms(text)
-    weights = [library.keyword.idf(t) for t in asked]
-    oov = sum(w for t, w in zip(asked, weights, strict=True) if t not in present)
-    return oov / (sum(weights) or 1.0)

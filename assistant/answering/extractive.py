@@ -63,11 +63,11 @@ class Thresholds:
     # Fitted by `python -m assistant.evaluation.calibrate` (docs/evaluation.md says on what).
     # 2026-12-06: dev.jsonl and the SQuAD FIT articles, dev share 0.85, L2 0.01; bias at most
     # 5% false abstentions on dev and 10% on SQuAD FIT (binding): dev 0.867 / 0.015, FIT
-    # 0.186 / 0.099 (unanswerable abstained / false abstentions).
-    bias: float = -3.1267
+    # 0.179 / 0.099 (unanswerable abstained / false abstentions).
+    bias: float = -4.1443
     weights: tuple[float, ...] = (
-        4.8802, -0.0695, 3.3395, 0.8036, -2.0057, 1.0785, -1.0111,
-        1.3967, 0.7884, -2.6607, -0.3168, -0.2328, 0.7540,
+        5.0469, -0.1514, 3.4012, 0.7178, -1.9119, 0.9344, -0.7656,
+        1.6375, 0.8626, -0.2774, -0.1371, 1.1820,
     )  # fmt: skip
 
 
@@ -76,13 +76,13 @@ class Thresholds:
 # `ASSISTANT_ANSWER_SCORER=<name> python -m assistant.evaluation.calibrate` on the same data.
 # Refit every row whenever abstain.FEATURES changes (tests/test_extractive.py checks the lengths).
 _MPNET_WEIGHTS = (
-    5.6335, 0.1621, 3.5852, 0.6311, -2.9364, -0.7410, -2.0085,
-    1.0607, 0.9160, -1.4694, -0.5296, -0.5470, 0.3618,
+    5.7867, 0.0558, 3.5591, 0.6546, -3.0190, -0.7890, -1.8829,
+    1.2276, 0.9133, -0.4983, -0.4762, 0.5236,
 )  # fmt: skip
 FITS: dict[str, Thresholds] = {
     "minilm": Thresholds(),
-    # 2026-12-06, dev share 0.85, L2 0.01: dev 0.900 / 0.015, FIT 0.182 / 0.099.
-    "mpnet": Thresholds(bias=-1.5069, weights=_MPNET_WEIGHTS),
+    # 2026-12-06, 12 features, dev share 0.85, L2 0.01: dev 0.900 / 0.015, FIT 0.197 / 0.099.
+    "mpnet": Thresholds(bias=-2.0385, weights=_MPNET_WEIGHTS),
 }
 
 
@@ -131,8 +131,8 @@ class Decision:
     features: list[float]  # what the answerable-or-not model saw
 
 
-Describe = Callable[[Scored, "Scored | None"], list[float]]
-"""The answer-or-abstain model's features of a sentence, given the runner-up (abstain.py)."""
+Describe = Callable[[Scored], list[float]]
+"""The answer-or-abstain model's features of a candidate sentence (abstain.py)."""
 
 
 def decide(
@@ -153,7 +153,7 @@ def decide(
     eligible = [s for s in scored[: t.candidates] if accept(s)]
     if not eligible:
         return Decision([], [])
-    x = describe(eligible[0], eligible[1] if len(eligible) > 1 else None)
+    x = describe(eligible[0])
     if not _answers(x, t):
         return Decision([], x)
     chosen = [eligible[0]]
@@ -161,7 +161,7 @@ def decide(
         good = other.score + _gain(chosen[0], other) >= t.second_quote * chosen[0].score
         if len(chosen) >= t.max_quotes:
             break
-        if good and _adds(chosen, other) and _answers(describe(other, _after(eligible, other)), t):
+        if good and _adds(chosen, other) and _answers(describe(other), t):
             chosen.append(other)
     lead = chosen[0].sentence.source
     chosen.sort(key=lambda s: (s.sentence.source != lead, s.sentence.start))
@@ -170,12 +170,6 @@ def decide(
 
 def _answers(x: list[float], t: Thresholds) -> bool:
     return t.bias + sum(w * v for w, v in zip(t.weights, x, strict=True)) >= 0
-
-
-def _after(ranked: list[Scored], s: Scored) -> Scored | None:
-    """The sentence ranked next below s: the runner-up it is measured against."""
-    i = ranked.index(s)
-    return ranked[i + 1] if i + 1 < len(ranked) else None
 
 
 def compose(

@@ -45,16 +45,14 @@ class Choice:
 
     def answers_alone(self, s: Scored, t: Thresholds) -> bool:
         """Whether the model would answer with s as the best of the candidates that hold what
-        is asked (measured against the one ranked next below it)."""
-        eligible = [c for c in self.scored[: t.candidates] if self.accept(c)]
-        after = eligible[eligible.index(s) + 1 :] if s in eligible else []
-        return abstain.answers(self.describe(s, after[0] if after else None), t.bias, t.weights)
+        is asked."""
+        return abstain.answers(self.describe(s), t.bias, t.weights)
 
 
 def choosing(q: Question, library: Library) -> Choice:
     """The passages found for q, their sentences scored, and those chosen (none: abstain)."""
     if not q.searchable:  # no word to search by (only symbols): nothing to say
-        return Choice([], [], [], lambda s: False, lambda s, r: [], Decision([], []))
+        return Choice([], [], [], lambda s: False, lambda s: [], Decision([], []))
     found = library.search(q.query, q.exact)
     sentences = library.sentences(found.hits)
     t = library.thresholds
@@ -65,8 +63,8 @@ def choosing(q: Question, library: Library) -> Choice:
     passages = [h.chunk.text for h in found.hits]
     c = abstain.context(q.text, q.query, idf, passages, q.oov_share)
 
-    def describe(best: Scored, runner_up: Scored | None) -> list[float]:
-        return abstain.features(best, runner_up, c)
+    def describe(best: Scored) -> list[float]:
+        return abstain.features(best, c)
 
     chosen = decide(scored, list(q.unknown), describe, t, accept)
     return Choice(found.hits, sentences, scored, accept, describe, chosen)

@@ -40,12 +40,12 @@ MAX_GROUPS = 3  # beyond this many sources, one pool of sentences for all of the
 TOPIC_SENTENCES = 3  # of each source on a topic
 
 _ASKED = re.compile(
-    r"\b(summari[sz]\w*|summary|sum (it |them |this |that )?up|recap|overview|gist|synopsis"
-    r"|tl;? ?dr)\b"
+    r"\b(summari[sz]\w*|summary|sum (it |them |this |that |these |those )?up|recap|overview"
+    r"|gist|synopsis|tl;? ?dr|rundown|nutshell|outline)\b"
 )  # a summary, whatever else the question says
 _POINTS = re.compile(
-    r"\b(main|key|central|core|big) (points?|ideas?|arguments?|takeaways?|themes?|messages?"
-    r"|claims?|findings?|conclusions?)\b"
+    r"\b((main|key|central|core|big|overall) (points?|ideas?|arguments?|takeaways?|themes?"
+    r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?)\b"
 )  # a summary, unless it has a topic and names no source ("the main point of contention")
 _ABOUT = re.compile(
     r"\bwhat(’s|'s|\s+is|\s+are|\s+was|\s+were)\s+(.+?)\s+(all\s+)?about\W*$"
@@ -59,7 +59,8 @@ _WORDS = frozenset(
     arguments takeaway takeaways theme themes message messages claim claims finding findings
     conclusion conclusions give me brief briefly short quick quickly please provide write short
     argue argues say says said conclude concludes contend contends cover covers discuss discusses
-    propose proposes recommend recommends tell""".split()  # noqa: SIM905
+    propose proposes recommend recommends tell rundown nutshell outline overall thrust thesis
+    describe""".split()  # noqa: SIM905
 )
 DROP = STOPWORDS | QUESTION_WORDS | _WORDS
 

@@ -72,3 +72,16 @@ class IndexDamaged(IndexFailure):
 
 class BuildRejected(IndexFailure):
     """A generation just built failed its check, so it was not published; the live one stays."""
+
+
+class LLMUnavailable(AssistantError):
+    """The configured LLM backend cannot be used: its packages or its model file are missing."""
+
+
+class LLMFailure(AssistantError):
+    """The LLM failed while writing an answer (a refused connection, a server error); the answer
+    falls back to quotes with this one line as the reason."""
+
+
+class LLMTimeout(LLMFailure):
+    """The LLM did not finish one answer within llm_timeout seconds."""

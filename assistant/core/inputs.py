@@ -37,9 +37,19 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "max_question_chars": (10, 100_000),
     "max_sentence_chars": (100, 100_000),  # shorter would cut ordinary sentences apart
     "max_source_mb": (1, 100_000),
+    "llm_threads": (1, 256),
+    "llm_context": (256, 1_048_576),
+    "llm_max_tokens": (8, 100_000),
+    "llm_excerpts": (1, 50),
 }
 # Settings that name one of a few kinds (assistant/index/scorers.py has one row per scorer).
 SETTING_CHOICES: dict[str, tuple[str, ...]] = {"answer_scorer": ("minilm", "mpnet")}
+FLOAT_RANGES: dict[str, tuple[float, float]] = {
+    "llm_temperature": (0.0, 2.0),
+    "llm_timeout": (0.001, 86_400.0),  # a thousandth of a second: the tests' sure time-out
+}
+LLM_KINDS = ("ollama", "openai", "gguf")  # assistant/llm/base.py holds their factories
+UNSUPPORTED = ("mark", "drop")
 HISTORY_MESSAGES = 1000  # more is not a conversation; follow-ups read only the last few turns
 MESSAGE_CHARS = 100_000  # one earlier message, question or answer
 ROLES = ("user", "assistant", "system")
@@ -167,6 +177,38 @@ def setting_choice(name: str, value: object, where: str = "") -> str:
     if chosen is None or chosen not in allowed:
         raise BadSetting(f"{where} must be one of {', '.join(allowed)}, not {_brief(value)}")
     return chosen
+
+
+def setting_float(name: str, value: object, where: str = "") -> float:
+    """A decimal setting parsed from text or taken as is, in FLOAT_RANGES, or BadSetting."""
+    where = where or f"{name} (ASSISTANT_{name.upper()})"
+    low, high = FLOAT_RANGES.get(name, (float("-inf"), float("inf")))
+    number: object = value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = float(number)
+    if not isinstance(number, float) or not low <= number <= high:  # NaN fails both sides
+        raise BadSetting(f"{where} must be a number from {low:g} to {high:g}, not {_brief(value)}")
+    return number
+
+
+def check_llm(spec: str, unsupported: str) -> None:
+    """The llm setting is "none" or KIND:MODEL with a known kind; llm_unsupported mark or drop."""
+    kind, sep, model = spec.partition(":")
+    if spec != "none" and not (sep and kind in LLM_KINDS and model.strip()):
+        raise BadSetting(
+            f"llm (ASSISTANT_LLM, --llm) must be none or KIND:MODEL with KIND one of "
+            f"{', '.join(LLM_KINDS)} (e.g. gguf:/models/qwen.gguf), not {_brief(spec)}"
+        )
+    if unsupported not in UNSUPPORTED:
+        raise BadSetting(
+            f"llm_unsupported (ASSISTANT_LLM_UNSUPPORTED) must be mark or drop, not "
+            f"{_brief(unsupported)}"
+        )
 
 
 def _brief(value: object) -> str:

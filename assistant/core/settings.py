@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import BadSetting
-from assistant.core.inputs import SETTING_CHOICES, SETTING_RANGES, setting_choice, setting_int
+from assistant.core.inputs import (
+    FLOAT_RANGES,
+    SETTING_CHOICES,
+    SETTING_RANGES,
+    check_llm,
+    setting_choice,
+    setting_float,
+    setting_int,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INDEX_FORMAT_VERSION = 2  # 2: generations, one collection, sentence vectors in metadata
@@ -84,6 +92,42 @@ class Settings:
     """Hide and refuse adding, removing and rebuilding sources in the web chat (shared use)."""
     auto_index: bool = True
     """Re-index by itself after a source is added or removed in the web chat."""
+    llm: str = "none"
+    """Who writes answers in words (docs/llm.md): "none" quotes the sources and imports no LLM
+    package; "ollama:MODEL", "openai:MODEL" (any OpenAI-compatible server at llm_url) or
+    "gguf:PATH" (a local GGUF file run in-process by xllamacpp) write an answer from the
+    retrieved sentences, and every sentence is verified against the excerpt it cites. Needs
+    `pip install -e '.[llm]'`. CLI: --llm."""
+    llm_url: str = ""
+    """The server's address: for ollama, empty means http://127.0.0.1:11434; for openai, the
+    base URL with /v1 (llama.cpp's server: http://127.0.0.1:8080/v1). Unused for gguf."""
+    llm_key: str = ""
+    """The API key for an openai server (empty: a placeholder, as local servers need none)."""
+    llm_threads: int = 1
+    """CPU threads for gguf (and ollama's num_thread). llama.cpp's threads spin-wait: with
+    anything else on the CPU, 2 threads fell from 25 to 7 tokens/s where 1 kept its speed."""
+    llm_context: int = 4096
+    """Context window in tokens for gguf and ollama: the prompt (excerpts, history) plus the
+    answer must fit."""
+    llm_temperature: float = 0.0
+    """Sampling temperature; 0 gives the same answer to the same question."""
+    llm_timeout: float = 120.0
+    """Seconds one written answer may take, first token to last (and the judge's calls); past
+    it the answer falls back to quotes with one line saying why."""
+    llm_max_tokens: int = 256
+    """Most tokens the model writes for one answer."""
+    llm_excerpts: int = 8
+    """Best-scored retrieved sentences given to the model as numbered excerpts [1]..[n]."""
+    llm_judge: bool = False
+    """Also ask the same model, yes or no, whether each cited excerpt supports its sentence (a
+    sentence the rules passed is shown as supported only if the model says yes)."""
+    llm_grammar: bool = False
+    """Constrain the model's output by a llama.cpp grammar to one to three sentences, each ending
+    in an excerpt number (gguf, and an openai backend that is llama.cpp's server): for small
+    models, such as SmolLM2-135M, that do not cite when asked."""
+    llm_unsupported: str = "mark"
+    """What happens to a written sentence its citations do not support: "mark" keeps it,
+    marked "not found in the sources"; "drop" leaves it out of the answer."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -102,6 +146,9 @@ class Settings:
             setting_int(name, getattr(self, name))
         for name in SETTING_CHOICES:
             setting_choice(name, getattr(self, name))
+        for name in FLOAT_RANGES:
+            setting_float(name, getattr(self, name))
+        check_llm(self.llm, self.llm_unsupported)
 
     def recipe(self) -> dict[str, Any]:
         """What the stored chunks and vectors depend on; any change forces a full rebuild."""
@@ -140,6 +187,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return Path(value).expanduser()
     if kind == "int":
         return setting_int(name, value, where)
+    if kind == "float":
+        return setting_float(name, value, where)
     if kind == "bool" and not isinstance(value, bool):
         if str(value).strip().lower() not in _BOOLS:
             raise BadSetting(f"{where} must be one of 1, true, yes, on, 0, false, no, off")

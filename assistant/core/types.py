@@ -65,13 +65,37 @@ class Citation:
     page: int | None = None  # 1-based PDF page where the excerpt starts; None for other formats
 
 
+PENDING = "not yet verified"
+"""The reason a streamed snapshot gives its unfinished last sentence, before it is verified."""
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of a written answer and its verdict.
+
+    `citations` index `Answer.citations` (0-based): the exact source sentences that support it,
+    which may be fewer than the model cited. `supported` is False with a `reason` when its
+    citations do not support it (or, in a streamed snapshot, while it is still `PENDING`)."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the assistant says: markdown text whose marker [i+1] belongs to `citations[i]`.
 
     `intent` says what kind of answer it is: "fact" (quotes answering a question), "why" or
     "how" (quotes stating a cause or a manner), "summary" or "comparison" (quotes grouped under
-    a "### title" line per source), "foreign" (a question in another language)."""
+    a "### title" line per source), "foreign" (a question in another language).
+
+    `mode` is "extractive" (quotes, the default) or "llm" (written by `model`, sentence by
+    sentence in `sentences`, each verified against the excerpts it cites; its `intent` is the
+    question's). `note` says in one line why a written answer fell back to quotes. `stats` holds
+    what the written answer cost and how its sentences fared before the verifier acted
+    (docs/llm.md); empty for quotes."""
 
     text: str
     citations: list[Citation]
@@ -80,6 +104,11 @@ class Answer:
     question: str = ""
     hits: list[Hit] = field(default_factory=list)
     intent: str = "fact"
+    mode: str = "extractive"
+    model: str = ""
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    note: str = ""
+    stats: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

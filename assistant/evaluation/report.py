@@ -60,6 +60,13 @@ def _text(
     lines = [f"Evaluation on {path.name}: {int(p['questions'])} questions in {seconds:.1f}s", ""]
     lines += metric_lines(p, t, TARGETS)
     lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
+    if "llm" in metrics:
+        lines += ["", f"  written answers ({outcomes[0].answer.model}):"]
+        for name, figure in metrics["llm"].items():
+            check = ""
+            if name == "unsupported_specifics":
+                check = "  target 0: " + ("ok" if figure == 0 else "MISSED")
+            lines.append(f"  {name:<26}{figure:>7.3f}{check}")
     wrong = [o for o in outcomes if not o.correct]
     if wrong:
         lines += ["", "  wrong:"]

@@ -17,11 +17,21 @@ evidence (verbatim quotes locating the answer). Metrics:
 "Holds a gold string" is case-folded containment here; a set may bring its own rule (`match`, as
 SQuAD's normalisation does in `assistant.evaluation.squad`). `record()` is one outcome as a JSON
 object, what `assistant eval --dump` writes a line of.
+
+With an LLM configured (`assistant eval --llm SPEC`), ALCE-style figures (Gao et al. 2023: a
+sentence counts only if its citations support it) from each answer's `stats`: the share of written
+sentences supported by their citations before the verifier acts, the share shown as supported in
+the final answers (fallbacks show none), citation precision (citations written that support their
+sentence), fallbacks, median time to first token and tokens/s; and, checked here independently of
+the verifier, `unsupported_specifics`: supported sentences holding a number or capitalised name
+that their cited spans lack (must be 0).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,6 +72,7 @@ class Outcome:
     baseline_rank: int | None
     citations_valid: list[bool] = field(default_factory=list)
     match: Match = contains_gold
+    specifics: list[str] = field(default_factory=list)  # shown as supported, absent from spans
 
     @property
     def answerable(self) -> bool:
@@ -127,6 +138,14 @@ def evaluate(
                 _first_gold(baseline(item["question"], depth), item, sources, texts, match),
                 valid,
                 match,
+                [
+                    word
+                    for s in answer.sentences
+                    if s.supported
+                    for word in unsupported_specifics(
+                        s.text, [answer.citations[i].excerpt for i in s.citations]
+                    )
+                ],
             )
         )
         if progress:
@@ -165,7 +184,44 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
             **retrieval(lambda o: o.rank),
         },
         "textbook": retrieval(lambda o: o.baseline_rank),
+        **({"llm": written(outcomes)} if any(o.answer.stats for o in outcomes) else {}),
     }
+
+
+def written(outcomes: list[Outcome]) -> dict[str, float]:
+    """The written answers' figures (see the module's docstring)."""
+    stats = [o.answer.stats for o in outcomes]
+    total = sum(s.get("sentences", 0) for s in stats) or 1
+    shown = sum(sum(x.supported for x in o.answer.sentences) for o in outcomes)
+    first = [s["first_token_s"] for s in stats if "first_token_s" in s]
+    rates = [s["tokens_per_s"] for s in stats if s.get("tokens_per_s")]
+    return {
+        "written_answers": sum(o.answer.mode == "llm" for o in outcomes) / len(outcomes),
+        "fallbacks": sum(s.get("fallback", 0) for s in stats) / len(outcomes),
+        "sentences_per_answer": total / len(outcomes),
+        "supported_before_verifier": sum(s.get("supported", 0) for s in stats) / total,
+        "shown_as_supported": shown / total,
+        "citation_precision": sum(s.get("cited_supporting", 0) for s in stats)
+        / (sum(s.get("cited", 0) for s in stats) or 1),
+        "unsupported_specifics": sum(len(o.specifics) for o in outcomes),
+        "first_token_s_median": statistics.median(first) if first else 0.0,
+        "tokens_per_s_median": statistics.median(rates) if rates else 0.0,
+    }
+
+
+_SPECIFIC = re.compile(r"\d(?:[\d,.]*\d)?|[A-Z][\w’'-]*")
+
+
+def unsupported_specifics(sentence: str, spans: list[str]) -> list[str]:
+    """Numbers and capitalised words (after the first word) of sentence that no span holds, by
+    plain case-insensitive substring: a check independent of the verifier's own rules."""
+    held = " ".join(spans).casefold().replace(",", "")
+    first = re.match(r"\W*\w+", sentence)
+    found = [
+        m[0] for m in _SPECIFIC.finditer(sentence) if m.start() >= (first.end() if first else 0)
+    ]
+    bare = [re.sub(r"['’]s$", "", w).replace(",", "").casefold() for w in found]
+    return [w for w, b in zip(found, bare, strict=True) if b not in held]
 
 
 def by_kind(outcomes: list[Outcome]) -> dict[str, float]:

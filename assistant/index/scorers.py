@@ -72,6 +72,11 @@ class AnswerScorer:
         """The question's vector to score sentences against."""
         return self.model.query(query) if self.model else retrieval_vector
 
+    def text_vector(self, text: str, retrieval: Callable[[str], np.ndarray]) -> np.ndarray:
+        """Any text's vector in this scorer's space (a written answer's claim, checked against
+        quoted sentences); `retrieval` embeds with the index's model, used when that is the space."""
+        return self.model.query(text) if self.model else retrieval(text)
+
     def load(self) -> None:
         """Load the model now (a warm-up), not on the first question."""
         if self.model:

@@ -13,16 +13,18 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from gradio.events import api
 
 from assistant.api import Assistant
 from assistant.core.settings import Settings
-from assistant.web import assets, files, render
-from assistant.web.handlers import Conversation, Handlers
+from assistant.web import assets, files, render, written
+from assistant.web.handlers import Conversation
 from assistant.web.manage import SourceHandlers
 from assistant.web.sources_tab import PRIVATE, sources_tab
+from assistant.web.streaming import ChatHandlers
 
 EXAMPLES = {
     "pakistan-reaps-what-it-sowed.txt": [
@@ -49,6 +51,7 @@ class ChatParts:
     question: gr.Textbox
     top_k: gr.Slider
     show_hits: gr.Checkbox
+    mode: gr.Radio
     panel: gr.HTML
     latest: gr.JSON
 
@@ -58,7 +61,7 @@ def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
 
     `workers` questions are answered at once (0: the `web_workers` setting)."""
     _absent_matplotlib_fails_fast()
-    handlers = Handlers(assistant)
+    handlers = ChatHandlers(assistant)
     workers = workers or assistant.settings.web_workers
     app = gr.Blocks(title="Ask your sources", analytics_enabled=False)
     with app:
@@ -92,12 +95,12 @@ def _chat_tab(settings: Settings, examples: list[str]) -> ChatParts:
     with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
         with gr.Column(scale=7):
             chatbot, question = _conversation(examples, settings.max_question_chars)
-            slider, show_hits = _settings(settings.top_k)
+            slider, show_hits, mode = _settings(settings)
         with gr.Column(scale=5):
             panel = gr.HTML(render.evidence_panel(None, False), elem_id="evidence-panel")
             # The newest turn's messages: the server sends only these, the page adds them.
             latest = gr.JSON(None, visible="hidden", elem_id="latest-turn")
-    return ChatParts(chatbot, question, slider, show_hits, panel, latest)
+    return ChatParts(chatbot, question, slider, show_hits, mode, panel, latest)
 
 
 def _conversation(examples: list[str], max_chars: int) -> tuple[gr.Chatbot, gr.Textbox]:
@@ -124,28 +127,45 @@ def _conversation(examples: list[str], max_chars: int) -> tuple[gr.Chatbot, gr.T
     return chatbot, question
 
 
-def _settings(top_k: int) -> tuple[gr.Slider, gr.Checkbox]:
-    """The folded Settings: passages to retrieve, and whether to show them with their scores."""
+def _settings(settings: Settings) -> tuple[gr.Slider, gr.Checkbox, gr.Radio]:
+    """The folded Settings: passages to retrieve, whether to show them with their scores, the
+    configured answer writer and the switch between quotes and a written answer (enabled only
+    when a writer is configured: ASSISTANT_LLM, serve --llm)."""
+    writer = settings.llm != "none"
     with gr.Accordion("Settings", open=False, elem_id="settings"):
-        slider = gr.Slider(1, 12, value=top_k, step=1, label="Passages to retrieve")
+        slider = gr.Slider(1, 12, value=settings.top_k, step=1, label="Passages to retrieve")
         show_hits = gr.Checkbox(False, label="Show retrieved passages with scores")
-    return slider, show_hits
+        label = written.backend_label(settings)
+        gr.HTML(f'<div class="writer">Answer writer: <code>{render.esc(label)}</code></div>',
+                elem_id="writer")  # fmt: skip
+        mode = gr.Radio(
+            written.MODES, value=written.WRITTEN if writer else written.QUOTES_ONLY,
+            label="Answers", interactive=writer, elem_id="answer-mode",
+        )  # fmt: skip
+    return slider, show_hits, mode
 
 
-def _wire_chat(h: Handlers, chat: ChatParts, conv: gr.State, workers: int) -> None:
-    """Asking, by typing or by picking an example; clearing; showing the retrieved passages."""
+def _wire_chat(h: ChatHandlers, chat: ChatParts, conv: gr.State, workers: int) -> None:
+    """Asking, by typing or by picking an example; clearing; showing the retrieved passages.
+    With a writer configured the turn streams (h.write, reading the answer switch); without
+    one it is h.respond, one message."""
     chat_in = [chat.question, conv, chat.top_k, chat.show_hits]
     chat_out = [chat.question, chat.latest, conv, chat.panel]
+    writes = h.assistant.settings.llm != "none"
+    turn: Any = h.write if writes else h.respond
+    chat_in += [chat.mode] if writes else []
     ask = {"concurrency_limit": workers, **PRIVATE}
     echo = {"fn": None, "inputs": [chat.chatbot, chat.question], "outputs": chat.chatbot,
             "js": assets.ECHO_QUESTION, **PRIVATE}  # fmt: skip
     # Two listeners per question: the browser shows it at once, the server answers it.
     chat.question.submit(**echo)
-    chat.question.submit(h.respond, chat_in, chat_out, **ask)
+    typed = chat.question.submit(turn, chat_in, chat_out, **ask)
     picked = chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE)
     picked.then(**echo)
-    picked.then(h.respond, chat_in, chat_out, **ask)
+    chosen = picked.then(turn, chat_in, chat_out, **ask)
     # Runs in the browser only: puts the newest turn's messages into the chat.
     chat.latest.change(None, [chat.chatbot, chat.latest], chat.chatbot, js=assets.MERGE_TURN)
-    chat.chatbot.clear(h.reset, None, [conv, chat.panel], **PRIVATE)
+    # Clearing stops a written answer still streaming, which would put its turn back.
+    cancels = [typed, chosen] if writes else None
+    chat.chatbot.clear(h.reset, None, [conv, chat.panel], cancels=cancels, **PRIVATE)
     chat.show_hits.change(h.panel, [conv, chat.show_hits], chat.panel, **PRIVATE)

@@ -9,6 +9,7 @@ it back when an earlier chip is clicked. It inserts no markup but the panel's ow
 import json
 
 from assistant.web.render import pending_message
+from assistant.web.written import STREAMING
 
 CSS = """
 /* Gradio's packaged Source Sans Pro SemiBold holds only a few glyphs, so semibold text mixed two
@@ -30,6 +31,27 @@ CSS = """
 .answer.pending { color: var(--body-text-color-subdued); font-style: italic; }
 .answer.abstain { color: var(--body-text-color-subdued); }
 .answer.error { color: var(--error-text-color); }
+.written {
+  margin-top: 0.7rem; padding-top: 0.55rem; border-top: 1px dashed var(--border-color-primary);
+  color: var(--body-text-color); font-style: normal;
+}
+.written p { margin: 0; line-height: 1.55; }
+.written-head { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-bottom: 0.3rem; }
+.written-note { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.written.streaming > .written-head::after { content: " …"; }
+.w-pending { color: var(--body-text-color-subdued); }
+.written.streaming .w-pending::after { content: "▍"; }
+/* Not struck out: an unsupported sentence may be true, only not shown by what it cites. */
+.w-unsupported {
+  text-decoration: underline dotted var(--error-text-color); text-underline-offset: 0.2em;
+  color: var(--body-text-color-subdued);
+}
+.w-mark {
+  display: inline-block; padding: 0 0.4em; border-radius: 0.6em; font-size: 0.72em;
+  font-weight: 600; vertical-align: 0.15em; color: var(--error-text-color);
+  border: 1px solid var(--error-text-color); cursor: help;
+}
+.writer { font-size: 0.85rem; color: var(--body-text-color-subdued); }
 .searched { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-bottom: 0.45rem; }
 a.cite-chip {
   display: inline-flex; align-items: center; justify-content: center; min-width: 1.3em;
@@ -136,7 +158,7 @@ document.addEventListener("click", (event) => {
 """
 
 # The chat's one browser-side event: the newest turn replaces its own two messages or follows
-# the earlier ones, so a turn never re-sends the conversation (handlers._turn).
+# the earlier ones, so a turn never re-sends the conversation (handlers.turn_payload).
 MERGE_TURN = """
 (chat, latest) => {
   if (!latest || !Array.isArray(latest.messages)) return [chat];
@@ -148,21 +170,23 @@ MERGE_TURN = """
 # The other: a question shows in the chat the moment it is asked, with a pending reply, before the
 # server has it (under load the server's first message came 0.5-0.9 s later). The server's turn
 # then takes these two places (MERGE_TURN). Escaped like render.esc: every character but letters,
-# digits and spaces becomes an entity. Nothing is added while a question is still pending.
+# digits and spaces becomes an entity. Nothing is added while a question is still pending or its
+# written answer still streaming (the server ignores a second question meanwhile, too).
 ECHO_QUESTION = """
 (chat, question) => {
   const text = (question || "").trim();
   const messages = chat || [];
   const last = messages[messages.length - 1];
-  if (!text || (last && JSON.stringify(last.content || "").includes("answer pending"))) {
+  const shown = JSON.stringify((last && last.content) || "");
+  if (!text || shown.includes("answer pending") || shown.includes(STREAMING)) {
     return [messages];
   }
   const esc = (s) => s.replace(/[^\\p{L}\\p{N} ]/gu, (c) => "&#" + c.codePointAt(0) + ";");
-  const shown = (role, html) =>
+  const message = (role, html) =>
     ({role, metadata: null, content: [{type: "text", text: html}], options: null});
-  const asked = shown("user", '<div class="msg-user">' + esc(text) + "</div>");
-  return [messages.concat([asked, shown("assistant", PENDING)])];
+  const asked = message("user", '<div class="msg-user">' + esc(text) + "</div>");
+  return [messages.concat([asked, message("assistant", PENDING)])];
 }
-""".replace("PENDING", json.dumps(pending_message()))
+""".replace("PENDING", json.dumps(pending_message())).replace("STREAMING", json.dumps(STREAMING))
 
 HEAD = f"<style>{CSS}</style><script>{JS}</script>"

@@ -8,6 +8,7 @@ feed the page. A library error never escapes: it becomes one clear line in the c
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def _log_failure(level: int, exc: Exception, question: str) -> None:
             exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
 
 
-def _whole(value: object) -> object:
+def whole_number(value: object) -> object:
     """The slider's number as an int when it is whole; anything else goes on to be refused."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -85,7 +86,12 @@ class Conversation:
     latest: render.Turn | None = None
 
 
-def _turn(number: int, question: str, reply: str) -> dict[str, Any]:
+def searched(answer: Answer, q: str) -> str:
+    """The search actually run, when it is not the question itself (a rewritten follow-up)."""
+    return answer.query if answer.query.strip().lower() != q.lower() else ""
+
+
+def turn_payload(number: int, question: str, reply: str) -> dict[str, Any]:
     """What one chat turn sends to the page: its number and its two messages (see assets.JS)."""
     asked = _shown("user", render.user_message(question))
     return {"turn": number, "messages": [asked, _shown("assistant", reply)]}
@@ -97,7 +103,10 @@ class Handlers:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.folder = assistant.settings.sources
-        self.public = Public(assistant.settings.sources, assistant.settings.index)
+        s = assistant.settings
+        kind, _, model = s.llm.partition(":")
+        gguf = [Path(model).expanduser().parent] if kind == "gguf" else []  # in "no GGUF file at"
+        self.public = Public(s.sources, s.index, *gguf)
 
     def respond(
         self, question: str, conv: Conversation, top_k: float, show_hits: bool
@@ -108,38 +117,66 @@ class Handlers:
         Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
         Only this turn travels to the page; the page keeps the earlier ones. A question that
         cannot be asked gets one calm line in its place, and the conversation goes on."""
+        q = self._question(question, conv)
+        if isinstance(q, tuple):
+            return q
+        answer = self._answer(q, list(conv.history), whole_number(top_k))
+        if isinstance(answer, str):
+            return self._refused(q, answer, conv)
+        return self._shown(q, answer, conv, show_hits)
+
+    def _question(self, question: str, conv: Conversation) -> str | tuple[Any, ...]:
+        """The question, clean; or the turn's outputs when there is nothing to answer."""
         limit = self.assistant.settings.max_question_chars
         try:
-            q = clean_question(question, limit)
+            return clean_question(question, limit)
         except EmptyQuestion:
             return gr.skip(), gr.skip(), conv, gr.skip()
         except BadQuestion as exc:
             _log_failure(logging.INFO, exc, str(question))
             return self._refused(shown(str(question), limit), str(exc), conv)
-        answer = self._answer(q, list(conv.history), _whole(top_k))
-        if isinstance(answer, str):
-            return self._refused(q, answer, conv)
-        return self._shown(q, answer, conv, show_hits)
 
     @staticmethod
     def _refused(q: str, line: str, conv: Conversation) -> tuple[Any, ...]:
         """The turn with one line in place of an answer; the history is left as it was."""
         n = conv.turns
-        return "", _turn(n, q, render.error_message(line)), replace(conv, turns=n + 1), gr.skip()
+        return (
+            "",
+            turn_payload(n, q, render.error_message(line)),
+            replace(conv, turns=n + 1),
+            gr.skip(),
+        )
 
     def _answer(self, q: str, history: Messages, top_k: object) -> Answer | str:
         """The answer, or the one line to show in its place when answering fails."""
+        return self._guarded(q, lambda: self.assistant.answer(q, history, top_k))  # type: ignore[arg-type]
+
+    def _guarded(self, q: str, answering: Callable[[], Answer]) -> Answer | str:
         try:
-            return self.assistant.answer(q, history, top_k)  # type: ignore[arg-type]
-        except IndexDamaged as exc:  # worded for the page: the remedy is a button, not a command
+            return answering()
+        except Exception as exc:
+            return self._failure(q, exc)
+
+    def _failure(self, q: str, exc: Exception) -> str:
+        """The one line a chat user sees for a failure, logged without the question's text."""
+        if isinstance(exc, IndexDamaged):  # worded for the page: the remedy is a button
             _log_failure(logging.WARNING, exc, q)
             return self.public(damaged(exc, self.assistant.settings.read_only))
-        except AssistantError as exc:
+        if isinstance(exc, AssistantError):
             _log_failure(logging.INFO, exc, q)
             return self.public(str(exc))
-        except Exception as exc:  # a bug, not the user's doing: log it, show one calm line
-            _log_failure(logging.ERROR, exc, q)
-            return "Something went wrong while answering; the error is in the server's log."
+        _log_failure(logging.ERROR, exc, q)  # a bug, not the user's doing: one calm line
+        return "Something went wrong while answering; the error is in the server's log."
+
+    def _latest(self, n: int, answer: Answer) -> render.Turn:
+        evidence = render.evidence_turn(n, answer, self.assistant.source_window)
+        return render.Turn(n, evidence, render.hits_turn(answer.hits))
+
+    @staticmethod
+    def _next(conv: Conversation, q: str, answer: Answer, latest: render.Turn) -> Conversation:
+        """The conversation after this turn: its question and answer kept for follow-ups."""
+        history = (*conv.history, _message("user", q), _message("assistant", answer.text))
+        return Conversation(history[-HISTORY_MESSAGES:], conv.turns + 1, latest)
 
     def _shown(
         self, q: str, answer: Answer, conv: Conversation, show_hits: bool
@@ -147,15 +184,17 @@ class Handlers:
         """The whole answer at once: an extractive answer is complete when it exists, and
         replaying it word by word only cost every user more messages and wait under load."""
         n = conv.turns
-        evidence = render.evidence_turn(n, answer, self.assistant.source_window)
-        latest = render.Turn(n, evidence, render.hits_turn(answer.hits))
-        history = (*conv.history, _message("user", q), _message("assistant", answer.text))
-        conv = Conversation(history[-HISTORY_MESSAGES:], n + 1, latest)
-        searched = answer.query if answer.query.strip().lower() != q.lower() else ""
+        latest = self._latest(n, answer)
         content = render.answer_message(
-            answer.text, n, len(answer.citations), answer.abstained, searched, answer.intent
+            answer.text,
+            n,
+            len(answer.citations),
+            answer.abstained,
+            searched(answer, q),
+            answer.intent,
         )
-        return "", _turn(n, q, content), conv, render.evidence_panel(latest, show_hits)
+        conv = self._next(conv, q, answer, latest)
+        return "", turn_payload(n, q, content), conv, render.evidence_panel(latest, show_hits)
 
     @staticmethod
     def reset() -> tuple[Conversation, str]:
@@ -171,7 +210,8 @@ class Handlers:
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
     def ask(self, question: str, top_k: int = 0) -> dict[str, Any]:
-        """Answer a question: text, citations with offsets, abstained, query, retrieved passages.
+        """Answer a question: text, citations with offsets, abstained, query, retrieved passages;
+        with a writer configured, the written answer (mode, model, sentences, note).
 
         top_k: passages to retrieve, 1 to 100; 0 means the server's setting."""
         try:

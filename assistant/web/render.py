@@ -50,11 +50,18 @@ GROUPED = frozenset({"summary", "comparison"})  # answers whose quotes sit under
 
 
 def answer_message(
-    text: str, turn: int, citations: int, abstained: bool, searched: str, intent: str = "fact"
+    text: str,
+    turn: int,
+    citations: int,
+    abstained: bool,
+    searched: str,
+    intent: str = "fact",
+    below: str = "",
 ) -> str:
     """The answer with [n] markers as chips. A summary or comparison shows each "### title"
     line as a heading and its "- " quotes as a list under it (answering/grouped.py writes
-    them); any other answer is paragraphs."""
+    them); any other answer is paragraphs. `below` is markup made here or in written.py (a
+    written answer), put inside the same message after the quotes."""
     parts = []
     if searched:
         parts.append(f'<div class="searched">Searched for: <q>{esc(searched)}</q></div>')
@@ -68,7 +75,7 @@ def answer_message(
             parts.append(f"<p>{_chips(paragraph, turn, citations)}</p>")
     kind = "answer abstain" if abstained else "answer"
     grouped = " grouped" if intent in GROUPED and not abstained else ""
-    return f'<div class="{kind}{grouped}">{"".join(parts)}</div>'
+    return f'<div class="{kind}{grouped}">{"".join(parts)}{below}</div>'
 
 
 def _chips(text: str, turn: int, citations: int) -> str:
@@ -77,12 +84,13 @@ def _chips(text: str, turn: int, citations: int) -> str:
     out = [esc(pieces[0])]
     for number, rest in zip(pieces[1::2], pieces[2::2], strict=True):
         n = int(number)
-        out.append(_chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
+        out.append(chip(turn, n) if 1 <= n <= citations else esc(f"[{number}]"))
         out.append(esc(rest))
     return "".join(out)
 
 
-def _chip(turn: int, n: int) -> str:
+def chip(turn: int, n: int) -> str:
+    """A citation chip: a link to evidence card n of the turn (assets.JS opens it)."""
     link = f'href="#ev-{turn}-{n}" title="Show quote {n} in its source"'
     return f'<a class="cite-chip" {link}>{n}</a>'
 

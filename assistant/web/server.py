@@ -23,9 +23,13 @@ log = logging.getLogger(__name__)
 
 def warm_up(assistant: Assistant) -> None:
     """Load the model, the index and spaCy before the first question, so it is answered quickly
-    (and the first users do not queue behind a load that holds a lock)."""
+    (and the first users do not queue behind a load that holds a lock). Quotes only: a written
+    warm-up answer would hold a configured LLM, which writes one answer at a time, for seconds
+    as the first users ask."""
     try:
-        assistant.answer("warm up")
+        snapshots = assistant.stream("warm up")
+        next(snapshots)
+        getattr(snapshots, "close", lambda: None)()
         entities.load()
     except AssistantError as exc:
         log.warning("warm-up: %s", type(exc).__name__)
