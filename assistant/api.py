@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from assistant.answering import fact, intents
-from assistant.answering.extractive import Decision, Sentence, Thresholds
+from assistant.answering.extractive import FITS, Decision, Sentence
 from assistant.answering.library import Found, SourceEntry
 from assistant.answering.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
@@ -30,6 +30,7 @@ from assistant.index.builder import IndexSummary, Limits, Plan, Progress, previe
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
+from assistant.index.scorers import answer_scorer
 from assistant.index.store import ChromaStore, StoreFactory
 from assistant.index.verify import Opened, open_generation, text_path
 from assistant.retrieve.hybrid import HybridRetriever
@@ -63,10 +64,12 @@ class IndexView:
 class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
-        self.thresholds = Thresholds(max_quotes=max(1, self.settings.max_quotes))
+        fit = FITS[self.settings.answer_scorer]  # the abstain model fitted for its scorer
+        self.thresholds = replace(fit, max_quotes=max(1, self.settings.max_quotes))
         s = self.settings
         self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
+        self.scorer = answer_scorer(s.answer_scorer, s.query_threads, s.batch_size)
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
@@ -80,7 +83,7 @@ class Assistant:
             limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress, limits,
+                self.embeddings.encode, progress, limits, self.scorer.embed,
             )  # fmt: skip
 
     def plan(self) -> Plan:
@@ -223,9 +226,12 @@ class Assistant:
                     s.llm_timeout, s.llm_max_tokens, grammar,
                 )  # fmt: skip
                 embed = self.embeddings.embed_query
+                scorer = self.scorer  # claims are compared with sentence vectors in its space
                 self._writers.append(Writer(
                     make_backend(s.llm, options),
-                    lambda text: np.asarray(embed(text), dtype=np.float32),
+                    lambda text: scorer.text_vector(
+                        text, lambda t: np.asarray(embed(t), dtype=np.float32)
+                    ),
                     timed, Writing(s.llm_timeout, s.llm_unsupported, s.llm_judge),
                 ))  # fmt: skip
             return self._writers[0]
@@ -280,17 +286,19 @@ class _Library:
         self, query: str, exact: Collection[str], sources: Collection[str] | None = None
     ) -> Found:
         hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), sources)
-        return Found(hits, vector)
+        # sentences are scored in the answer scorer's space: its own query vector, if it has one
+        return Found(hits, self.assistant.scorer.query_vector(query, vector))
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
         chunk = {h.chunk.id: h.chunk for h in hits}
         files = self.view.manifest.files
+        rows = self.view.store.sentences_of(list(rank), self.assistant.scorer.stored)
         return [
             Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
                      page_at(files[chunk[cid].source].pages, start)
                      if chunk[cid].source in files else None)
-            for cid, start, end, text, vec in self.view.store.sentences_of(list(rank))
+            for cid, start, end, text, vec in rows
         ]  # fmt: skip
 
     def catalogue(self) -> list[SourceEntry]:
@@ -304,10 +312,11 @@ class _Library:
         if len(ids) > limit:  # spread evenly over the source
             ids = [ids[i * len(ids) // limit] for i in range(limit)]
         rank = {cid: i for i, cid in enumerate(ids)}
+        rows = self.view.store.sentences_of(ids, self.assistant.scorer.stored)  # one vector space
         return sorted(
             (Sentence(rank[cid], source, entry.title, start, end, text, vec,
                       page_at(entry.pages, start))
-             for cid, start, end, text, vec in self.view.store.sentences_of(ids)),
+             for cid, start, end, text, vec in rows),
             key=lambda s: s.start,
         )  # fmt: skip
 

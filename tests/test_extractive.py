@@ -4,6 +4,7 @@ import pytest
 from assistant.answering.abstain import FEATURES
 from assistant.answering.extractive import (
     ABSTAIN_TEXT,
+    FITS,
     Scored,
     Sentence,
     Thresholds,
@@ -11,6 +12,7 @@ from assistant.answering.extractive import (
     decide,
     quote_window,
 )
+from assistant.core.inputs import SETTING_CHOICES
 
 
 def scored(text: str, start: int, score: float, source: str = "a.txt") -> Scored:
@@ -93,3 +95,11 @@ def test_compose_quotes_a_window_with_exact_offsets() -> None:
     [c] = compose("glacier melt?", "glacier melt?", decision, [], quote_chars=100).citations
     assert len(c.excerpt) <= 100 and "the glacier melted fast" in c.excerpt
     assert text[c.start - 1000 : c.end - 1000] == c.excerpt
+
+
+def test_every_answer_scorer_has_a_whole_fit() -> None:
+    """A fit per scorer, each over every feature the model sees (a refit that adds a feature
+    must refit every scorer's row, or its answers fail on the first question)."""
+    assert set(FITS) == set(SETTING_CHOICES["answer_scorer"])
+    assert {len(t.weights) for t in FITS.values()} == {len(FEATURES)}
+    assert FITS["minilm"] == Thresholds()  # the default's fit is the dataclass's own

@@ -21,7 +21,8 @@ from assistant.index.keyword import KeywordIndex
 
 @dataclass(frozen=True)
 class Found:
-    """What one search returned: the passages, best first, and the query's vector."""
+    """What one search returned: the passages, best first, and the query's vector in the
+    answer scorer's space (the space of the vectors `Library.sentences` returns)."""
 
     hits: list[Hit]
     vector: np.ndarray

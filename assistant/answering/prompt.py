@@ -46,7 +46,7 @@ EXAMPLE = [
 @dataclass(frozen=True)
 class Excerpt:
     """A retrieved source sentence as the model sees it, [number]: `text` is
-    source_text[start:end]; `vector` is its stored MiniLM vector."""
+    source_text[start:end]; `vector` is its stored vector (the answer scorer's)."""
 
     number: int
     source: str

@@ -74,7 +74,8 @@ def is_not_found(sentence: str) -> bool:
 
 
 class Writer:
-    """Writes answers with one backend; `embed` gives a sentence's MiniLM vector."""
+    """Writes answers with one backend; `embed` gives a sentence's vector in the answer scorer's
+    space (MiniLM's unless ASSISTANT_ANSWER_SCORER says otherwise)."""
 
     def __init__(self, backend: Backend, embed: Embed, timed: Timed, writing: Writing):
         self.backend = backend

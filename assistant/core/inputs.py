@@ -42,6 +42,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "llm_max_tokens": (8, 100_000),
     "llm_excerpts": (1, 50),
 }
+# Settings that name one of a few kinds (assistant/index/scorers.py has one row per scorer).
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {"answer_scorer": ("minilm", "mpnet")}
 FLOAT_RANGES: dict[str, tuple[float, float]] = {
     "llm_temperature": (0.0, 2.0),
     "llm_timeout": (0.001, 86_400.0),  # a thousandth of a second: the tests' sure time-out
@@ -165,6 +167,16 @@ def setting_int(name: str, value: object, where: str = "") -> int:
             f"{where} must be a whole number from {low} to {high}, not {_brief(value)}"
         )
     return number
+
+
+def setting_choice(name: str, value: object, where: str = "") -> str:
+    """A setting that names one of SETTING_CHOICES[name] (case and spaces aside), or BadSetting."""
+    where = where or f"{name} (ASSISTANT_{name.upper()})"
+    allowed = SETTING_CHOICES[name]
+    chosen = value.strip().lower() if isinstance(value, str) else None
+    if chosen is None or chosen not in allowed:
+        raise BadSetting(f"{where} must be one of {', '.join(allowed)}, not {_brief(value)}")
+    return chosen
 
 
 def setting_float(name: str, value: object, where: str = "") -> float:

