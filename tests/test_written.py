@@ -128,3 +128,21 @@ def test_falls_back_to_quotes_with_a_note(
     assert final.mode == "extractive" and final.text == quotes.text
     assert note in final.note and "\n" not in final.note
     assert final.stats["fallback"] == 1
+
+
+def test_when_the_quotes_abstain_the_model_is_not_asked(built: Assistant) -> None:
+    question = "How many moons does Neptune have?"
+    quotes = built.answer(question)
+    assert quotes.abstained
+    asked: list[object] = []
+
+    class Recording(Script):
+        def stream(self, messages: Sequence[dict[str, str]], free: bool = False) -> Iterator[str]:
+            asked.append(messages)
+            yield "Neptune has 16 moons [1]."
+
+    writer = Writer(Recording([]), lambda t: np.zeros(384, np.float32), timed, Writing())
+    query, excerpts = candidates(built, question)
+    final = list(writer.write(question, query, [], quotes, excerpts))[-1]
+    assert not asked and final.abstained and final.text == quotes.text
+    assert final.note == "Showing quotes: the sources do not answer this, so no answer was written."

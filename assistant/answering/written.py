@@ -6,7 +6,8 @@ It yields Answer snapshots: completed sentences with their verdicts, the unfinis
 `PENDING` sentence, then the final answer. A supported sentence cites the exact source sentences
 that support it (offsets and all); an unsupported one is marked "not found in the sources", or
 left out when `unsupported` is "drop". The answer falls back to the extractive one, with a `note`
-saying why, when the model errs or runs out of time, says NOT_FOUND, or has no supported sentence.
+saying why, when the model errs or runs out of time, says NOT_FOUND, or has no supported sentence;
+when the quotes abstain, the model is not asked at all.
 The backend is anything with `name` and `stream(messages)`; this module never imports one.
 What it leaves out: the prompt's wording and the verification rules themselves.
 """
@@ -87,8 +88,12 @@ class Writer:
         quotes: Answer, excerpts: Sequence[Excerpt],
     ) -> Iterator[Answer]:  # fmt: skip
         """Snapshots of the written answer, the last one final (or quotes with a note)."""
-        if not excerpts:
-            yield self._fallback(quotes, "nothing was retrieved to write from", {})
+        if quotes.abstained or not excerpts:
+            # The verifier checks that a sentence is supported, not that it answers: when the
+            # answer-or-abstain model (fitted on dev) finds no answer, a supported sentence
+            # would only dress up an abstention. The model is not asked.
+            why = "the sources do not answer this, so no answer was written"
+            yield self._fallback(quotes, why, {})
             return
         given = {e.number: e for e in excerpts}
         started = time.monotonic()

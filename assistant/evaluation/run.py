@@ -198,7 +198,7 @@ def written(outcomes: list[Outcome]) -> dict[str, float]:
     return {
         "written_answers": sum(o.answer.mode == "llm" for o in outcomes) / len(outcomes),
         "fallbacks": sum(s.get("fallback", 0) for s in stats) / len(outcomes),
-        "sentences_per_answer": total / len(outcomes),
+        "sentences_per_question": total / len(outcomes),
         "supported_before_verifier": sum(s.get("supported", 0) for s in stats) / total,
         "shown_as_supported": shown / total,
         "citation_precision": sum(s.get("cited_supporting", 0) for s in stats)
