@@ -8,8 +8,10 @@ regression is fitted for each corpus weighting and regularisation in GRID; each 
 moved so that at most MAX_FALSE of each corpus's answerable questions are abstained (the hard rules'
 abstentions count against that budget), and the one abstaining on the most unanswerable questions,
 averaged over the two corpora, wins. Prints the Thresholds values to paste into
-assistant/answering/extractive.py. Holdout, gold, blind2 and the SQuAD REPORT articles are never
-read here. Run: python -m assistant.evaluation.calibrate
+assistant/answering/extractive.py: `Thresholds()`'s defaults for MiniLM, `FITS["mpnet"]` when run
+with ASSISTANT_ANSWER_SCORER=mpnet; every fit is redone when abstain.FEATURES changes. Holdout,
+gold, blind2 and the SQuAD REPORT articles are never read here.
+Run: python -m assistant.evaluation.calibrate
 """
 
 from __future__ import annotations
