@@ -15,34 +15,29 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering.entities import Entity, Tagged
-from assistant.core.text import has_number, stem
+from assistant.core.text import has_number, stem, word_set
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-PERSON_NOUNS = _words(
+PERSON_NOUNS = word_set(
     "person official leader general minister president politician author writer journalist man "
     "woman commander chief founder premier ruler king emir spokesman spokesperson ambassador "
     "envoy cleric director secretary chairman head mayor governor judge"
 )
-PLACE_NOUNS = _words("country city province region town state capital village place")
-ORG_NOUNS = _words(
+PLACE_NOUNS = word_set("country city province region town state capital village place")
+ORG_NOUNS = word_set(
     "party group organization organisation agency network militia movement company newspaper "
     "magazine publication institute body faction"
 )
-QUANTITY_NOUNS = _words(
+QUANTITY_NOUNS = word_set(
     "population gdp rate length size budget toll cost amount total number percentage share "
     "figure count salary price value area height distance"
 )
-PERSON_VERBS = _words(
+PERSON_VERBS = word_set(
     "wrote leads led heads headed founded commands commanded chairs replaced succeeded "
     "governs ruled rules"
 )
 NOUNS = PERSON_NOUNS | PLACE_NOUNS | ORG_NOUNS | QUANTITY_NOUNS
-NAME_NOUNS = _words("name title")  # "the title of the report" asks for a name as "name of" does
-GENERIC = _words("current former new old recent present main top senior exact actual first last")
+NAME_NOUNS = word_set("name title")  # "the title of the report" asks for a name as "name of" does
+GENERIC = word_set("current former new old recent present main top senior exact actual first last")
 _NUMERIC = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 _TYPES = {

@@ -19,44 +19,42 @@ import re
 import unicodedata
 from collections import Counter
 
+from assistant.core.text import word_set
+
 _WORD = re.compile(r"[^\W\d_]+")
 SPACELESS = frozenset({"cjk", "hiragana", "katakana", "thai", "lao", "khmer", "myanmar"})
 _MARKED = re.compile(r"[\u00c0-\u024f]")  # é, ñ, ü, ß...: rare in English outside names
 SPACELESS_WEIGHT = 3  # letters per character: an English word has ~5 letters, a Chinese one ~2
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-ENGLISH = _words(
+ENGLISH = word_set(
     "the a an of and to in is are was were be been what who whom whose which when where why how "
     "did does do has have had for on with by from that this these those it its they their he she "
     "his her many much not or but about after before did can could would should will"
 )
 # Function words frequent in questions and rare as English words or names in English text.
 OTHERS = {
-    "es": _words(
+    "es": word_set(
         "el la los las del que qué quién quiénes cómo cuándo dónde cuál cuáles cuántos cuántas "
         "por para con una uno es son fue fueron como pero más su sus se al lo le y muy según"
     ),
-    "fr": _words(
+    "fr": word_set(
         "le la les des du de une est sont était qui que quoi quel quelle quels quelles comment "
         "quand où pourquoi combien avec pour dans sur par pas ont ce cette ces et au aux il elle"
     ),
-    "de": _words(
+    "de": word_set(
         "der die das den dem des ein eine einen ist sind war waren wer wie was wann wo warum "
         "welche welcher welches wieviel viele mit für von zu und nicht hat haben auf im"
     ),
-    "pt": _words(
+    "pt": word_set(
         "o os as do da dos das que quem como quando onde porque qual quais quantos quantas com "
         "para um uma é são foi foram pelo pela no na nos não seu sua e"
     ),
-    "it": _words(
+    "it": word_set(
         "il lo gli del della dei delle che chi come quando dove perché quale quali quanti quante "
         "con per un una è sono fu era nel nella non suo sua e ha hanno"
     ),
-    "nl": _words(
+    "nl": word_set(
         "de het een van wie wat waar waarom wanneer hoe welke hoeveel met voor zijn was waren "
         "heeft hebben niet en op door"
     ),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.prompt import NOT_FOUND, Excerpt, judge_messages, messages
 from assistant.answering.verify import Checks, Embed, Verdict, split_markers, verify
 from assistant.core.errors import LLMFailure, LLMTimeout
-from assistant.core.text import _ends_with_abbreviation
+from assistant.core.text import MAX_SCAN_BACK, ends_with_abbreviation
 from assistant.core.types import PENDING, Answer, AnswerSentence, Citation
 
 if TYPE_CHECKING:
@@ -57,7 +57,10 @@ def split_sentences(text: str, finished: bool) -> tuple[list[str], str]:
         line = _BULLET.sub("", line)
         cursor = 0
         for match in _END.finditer(line):
-            if _ends_with_abbreviation(line[cursor : match.start() + 1]):
+            # Only the sentence's end, as core.text reads it: the check needs the last word alone.
+            if ends_with_abbreviation(
+                line[max(cursor, match.start() - MAX_SCAN_BACK) : match.start() + 1]
+            ):
                 continue
             done.append(line[cursor : match.end()].strip())
             cursor = match.end()

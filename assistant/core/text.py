@@ -86,7 +86,7 @@ def _split_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int
         if not _NEXT_STARTS_SENTENCE.match(text, match.end()):
             continue
         # Only the end of the sentence so far: slicing all of it made a long one quadratic.
-        if _ends_with_abbreviation(
+        if ends_with_abbreviation(
             text[max(cursor, match.start() - MAX_SCAN_BACK) : match.start() + 1]
         ):
             continue
@@ -127,9 +127,14 @@ def _last_space(text: str, start: int, end: int) -> int:
     return found
 
 
-def _ends_with_abbreviation(sentence: str) -> bool:
+def ends_with_abbreviation(sentence: str) -> bool:
     last = sentence.rsplit(None, 1)[-1].lower().rstrip(".").lstrip("(\"“‘'")
     return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The space-separated words of a literal word list, as a set."""
+    return frozenset(text.split())
 
 
 def words(text: str) -> list[str]:
