@@ -2,7 +2,7 @@ import pytest
 
 from assistant.answering.comparison import DROP
 from assistant.answering.library import SourceEntry
-from assistant.answering.naming import name_sources, names
+from assistant.answering.naming import is_source_noun, name_sources, names
 
 CATALOGUE = [
     SourceEntry(
@@ -37,6 +37,13 @@ def idf(term: str) -> float:
         ("Which article is more hopeful?", [], True),
         ("What does each report say about silt?", [], True),
         ("Compare the monsoon notes with the Indus river report", [1, 2], False),
+        ("Compare the first and second article", [0, 1], False),  # ordinals sharing a noun
+        ("Contrast the first article with the last", [0, 2], False),  # an ordinal alone
+        ("tl;dr of the second one", [1], False),
+        ("Why did the first glacier melt in the second week?", [], False),  # other things
+        ("Summarize the warming-world piece", [0], False),  # a hyphenated subtitle
+        ("What is the scond artcle about?", [], False),  # a mistyped noun, a mistyped ordinal
+        ("What does the third artcle argue?", [2], False),
         ("How fast do glaciers melt?", [], False),  # a common title word names nothing
         ("Why do rivers flood?", [], False),
     ],
@@ -57,6 +64,28 @@ def test_name_sources(question: str, sources: list[int], every: bool) -> None:
 )
 def test_what_is_left_once_the_sources_are_named_is_the_topic(question: str, topic: str) -> None:
     assert name_sources(question, CATALOGUE, idf).rest(DROP) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "every"),
+    [
+        ("What do both say about silt?", True),  # "both" as the subject of a saying verb
+        ("Compare both", True),
+        ("Did both Lahore and the Karakoram flood?", False),  # both of two things
+        ("Why did both rivers flood?", False),
+    ],
+)
+def test_both_alone_means_both_sources_when_there_are_two(question: str, every: bool) -> None:
+    assert name_sources(question, CATALOGUE[:2], idf).every is every
+
+
+@pytest.mark.parametrize(
+    ("word", "noun"),
+    [("article", True), ("docs", True), ("artcle", True), ("articels", False), ("sourced", False),
+     ("text", True), ("test", False), ("paper", True), ("papers", True), ("reporter", False)],
+)  # fmt: skip
+def test_is_source_noun(word: str, noun: bool) -> None:
+    assert is_source_noun(word) is noun
 
 
 def test_names_are_the_title_and_the_headings_of_the_opening() -> None:

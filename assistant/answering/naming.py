@@ -26,13 +26,38 @@ Becoming Foes article" name "Pakistan and the Afghan Taliban: Friends Becoming F
 question set names sources by title, so nothing was fitted."""
 
 SOURCE_NOUNS = frozenset(
-    {"article", "source", "text", "piece", "document", "essay", "paper", "report", "story",
+    {"article", "source", "text", "piece", "document", "doc", "essay", "paper", "report", "story",
      "column", "file", "analysis", "author", "writer", "commentary", "op-ed"}
 )  # fmt: skip
+TYPO_LENGTH = 6  # a longer word one letter off a source noun is that noun mistyped ("artcle")
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
              "4th": 3, "fifth": 4, "5th": 4, "last": -1, "latter": -1, "former": 0}  # fmt: skip
 _EVERY = frozenset({"both", "all", "each", "every", "either", "the", "these", "those"})
 _EACH = frozenset({"each", "every", "either", "which", "other"})
+_ALONE = frozenset({"", "one", "ones", "and", "or", "with", "to", "than", "vs", "versus"})
+_SAY = frozenset(
+    {
+        "say",
+        "said",
+        "says",
+        "agree",
+        "argue",
+        "mention",
+        "discuss",
+        "cover",
+        "describe",
+        "talk",
+        "think",
+        "treat",
+        "claim",
+        "differ",
+        "portray",
+        "explain",
+        "see",
+        "view",
+        "suggest",
+    }
+)  # "what do both say": both sources, as "both Pakistan and India" is not
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
@@ -70,24 +95,51 @@ def name_sources(
     for finder in (_by_file, _by_position, _by_title):
         named |= finder(text, tokens, catalogue, idf, used)
     for i, (_, _, word) in enumerate(tokens):
-        if _noun(word):
+        if is_source_noun(word):
             used.add(i)
             if _all_of(tokens, i, len(catalogue)):
                 every = True
                 used.update(j for j in range(max(0, i - 3), i) if _naming_word(tokens[j][2]))
-    if len(catalogue) == 1 and any(_noun(w) for _, _, w in tokens):
+    if len(catalogue) == 1 and any(is_source_noun(w) for _, _, w in tokens):
         named.add(0)  # "the article", with one article
-    for i in range(len(tokens) - 1):  # "how do the two differ?": the two sources, then
-        if tokens[i][2] in {"the", "these"} and _COUNTS.get(tokens[i + 1][2]) == len(catalogue):
-            every = True
-            used.update((i, i + 1))
-    nouns = sum(_noun(w) for _, _, w in tokens)
+    every = _every_by_count(tokens, len(catalogue), used) or every
+    nouns = sum(is_source_noun(w) for _, _, w in tokens)
     sources = tuple(catalogue[i].source for i in sorted(named))
     return Naming(sources, every, frozenset(used), tokens, nouns, text)
 
 
-def _noun(word: str) -> bool:
-    return word in SOURCE_NOUNS or (word.endswith("s") and word[:-1] in SOURCE_NOUNS)
+def _every_by_count(tokens: Sequence[Token], count: int, used: set[int]) -> bool:
+    """ "how do the two differ?", "what do both say?": every source, with no noun said."""
+    every = False
+    for i, (_, _, word) in enumerate(tokens):
+        after = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+        if word in {"the", "these"} and _COUNTS.get(after) == count:
+            every = True
+            used.update((i, i + 1))
+        elif word == "both" and count == 2 and (after in _SAY or not after):
+            every = True
+            used.add(i)
+    return every
+
+
+def is_source_noun(word: str) -> bool:
+    """ "article", "sources", "artcle" (mistyped): a word for a source, lower-cased."""
+    if word.endswith("s") and word[:-1] in SOURCE_NOUNS:
+        word = word[:-1]
+    if word in SOURCE_NOUNS:
+        return True
+    derived = word.endswith(("ed", "ing"))  # "sourced" is a verb, not "source" mistyped
+    return len(word) >= TYPO_LENGTH and not derived and any(_one_off(word, n) for n in SOURCE_NOUNS)
+
+
+def _one_off(a: str, b: str) -> bool:
+    """One letter dropped, added or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _naming_word(word: str) -> bool:
@@ -126,14 +178,19 @@ def _by_position(
     text: str, tokens: Sequence[Token], catalogue: Sequence[SourceEntry],
     idf: Callable[[str], float], used: set[int],
 ) -> set[int]:  # fmt: skip
-    """ "the first article", "the second source", "article 2", in the Sources tab's order."""
+    """ "the first article", "the second source", "article 2", in the Sources tab's order; an
+    ordinal sharing a noun ("the first and second article") or standing alone once the question
+    has one ("the first article with the second", "the second one")."""
     named = set()
     words = [w for _, _, w in tokens]
+    nouns = any(is_source_noun(w) for w in words)
     for i, word in enumerate(words):
-        near = words[i + 1 : i + 3]
-        if word in _ORDINALS and any(_noun(w) for w in near):
+        near = [w for w in words[i + 1 : i + 5] if w not in _ORDINALS and w not in {"and", "the"}]
+        follows = (near[:1] or [""])[0]
+        alone = word in _ORDINALS and (follows in {"one", "ones"} or (nouns and follows in _ALONE))
+        if word in _ORDINALS and (any(is_source_noun(w) for w in near[:2]) or alone):
             index, span = _ORDINALS[word], [i]
-        elif _noun(word) and i + 1 < len(words) and words[i + 1].isdigit():
+        elif is_source_noun(word) and i + 1 < len(words) and words[i + 1].isdigit():
             index, span = int(words[i + 1]) - 1, [i, i + 1]
         else:
             continue
@@ -151,19 +208,23 @@ def _by_title(
     not all titles share."""
     titles = [set(terms(e.title)) for e in catalogue]
     shared = set.intersection(*titles) if len(titles) > 1 else set()
-    free = {i: (terms(w) or [""])[0] for i, (_, _, w) in enumerate(tokens) if i not in used}
-    free = {i: s for i, s in free.items() if s and tokens[i][2] not in STOPWORDS}
+    free = {  # "friends-becoming-foes" is three words of a title
+        i: set(terms(w))
+        for i, (_, _, w) in enumerate(tokens)
+        if i not in used and w not in STOPWORDS
+    }
+    held = set().union(*free.values()) if free else set()
     named = set()
     for n, entry in enumerate(catalogue):
         spelled = [set(terms(name)) for name in names(entry)]
         for words in spelled:
             own = words - shared
-            matched = own & set(free.values())
+            matched = own & held
             weight = sum(idf(t) for t in own)
             if matched and sum(idf(t) for t in matched) >= TITLE_SHARE * weight:
                 named.add(n)
                 # Every word of its names, shared ones too: they named it, they are no topic.
-                used.update(i for i, s in free.items() if s in set().union(*spelled))
+                used.update(i for i, s in free.items() if s & set().union(*spelled))
                 break
     return named
 

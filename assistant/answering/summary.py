@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.comparison import on_topic, topic_of
+from assistant.answering.comparison import on_topic
 from assistant.answering.extractive import Sentence
 from assistant.answering.grouped import (
     DOCUMENT_CHUNKS,
@@ -31,6 +31,7 @@ from assistant.answering.grouped import (
 from assistant.answering.library import Library, SourceEntry
 from assistant.answering.naming import name_sources
 from assistant.answering.question import Intent, Question
+from assistant.answering.topic import described, plain, topic_of
 from assistant.core.text import QUESTION_WORDS, STOPWORDS
 from assistant.core.types import Answer, Hit
 
@@ -40,39 +41,49 @@ MAX_GROUPS = 3  # beyond this many sources, one pool of sentences for all of the
 TOPIC_SENTENCES = 3  # of each source on a topic
 
 _ASKED = re.compile(
-    r"\b(summari[sz]\w*|summary|sum (it |them |this |that |these |those )?up|recap|overview"
+    r"\b(summ?[ae]ri[sz]\w*|summ?[ae]r(y|ies)|sum (it |them |this |that |these |those )?up|recap"
+    r"|overview"
     r"|gist|synopsis|tl;? ?dr|rundown|nutshell|outline)\b"
 )  # a summary, whatever else the question says
 _POINTS = re.compile(
     r"\b((main|key|central|core|big|overall) (points?|ideas?|arguments?|takeaways?|themes?"
-    r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?)\b"
+    r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?|conclusions"
+    r"|arguments|findings|claims|messages|themes|points|ideas)\b"
 )  # a summary, unless it has a topic and names no source ("the main point of contention")
 _ABOUT = re.compile(
     r"\bwhat(’s|'s|\s+is|\s+are|\s+was|\s+were)\s+(.+?)\s+(all\s+)?about\W*$"
     r"|\bwhat\s+(.+?)\s+(is|are|was|were)\s+(all\s+)?about\W*$"
     r"|\bwhat\s+(does|do|did)\s+(.+?)\s+(argue|say|claim|conclude|contend|cover|discuss|propose"
     r"|recommend)\W*$"
+    r"|\bwhat\s+(.+?)\s+(says|argues|claims|concludes|contends|covers|discusses|proposes"
+    r"|recommends|is\s+saying|is\s+arguing)\W*$"
 )
 _WORDS = frozenset(
     """summarize summarise summarized summarised summarizing summarising summary summaries sum up
+    summery summeries sumary summarys
     recap overview gist synopsis tl dr main key central core big point points idea ideas argument
     arguments takeaway takeaways theme themes message messages claim claims finding findings
     conclusion conclusions give me brief briefly short quick quickly please provide write short
     argue argues say says said conclude concludes contend contends cover covers discuss discusses
     propose proposes recommend recommends tell rundown nutshell outline overall thrust thesis
-    describe""".split()  # noqa: SIM905
+    describe explain reach reaches draw draws make makes""".split()  # noqa: SIM905
 )
 DROP = STOPWORDS | QUESTION_WORDS | _WORDS
 
 
 def recognise(q: Question, library: Library) -> Intent | None:
-    text = q.text.lower()
+    request = plain(q.text)
+    text = request.lower()
     asked = _ASKED.search(text)
     if not (asked or _POINTS.search(text) or _ABOUT.search(text)):
         return None
-    naming = name_sources(q.text, library.catalogue(), library.keyword.idf)
-    topic = topic_of(naming, DROP)
+    naming = name_sources(request, library.catalogue(), library.keyword.idf)
     sourced = naming.sources or naming.every or naming.nouns
+    if naming.nouns and not (naming.sources or naming.every):
+        found = described(request, library)  # "the article that says ...": that one, whole
+        if found is not None:
+            return Intent("summary", (found[0],), "")
+    topic = topic_of(naming, DROP)
     if not (asked or sourced or not topic):
         return None  # "what is the Durand Line about?" asks about a thing, not a source
     return Intent("summary", naming.sources, topic)

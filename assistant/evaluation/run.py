@@ -49,6 +49,9 @@ SETS = {
     # Written from the two articles alone by someone who saw no code and no other set (issue 12);
     # blind: its report shows figures only, never its questions or answers.
     "blind2": HERE / "blind2.jsonl",
+    # Summaries, comparisons and near misses written from the articles alone by a helper who saw
+    # no code and no other set; tuned on (issue 12, second pass): naming and topic rules.
+    "intents": HERE / "intents.jsonl",
 }
 BLIND = {"blind2"}
 Match = Callable[[str, dict[str, Any]], bool]  # whether a text holds one of the item's answers
