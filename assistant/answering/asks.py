@@ -22,7 +22,10 @@ PERSON_NOUNS = word_set(
     "woman commander chief founder premier ruler king emir spokesman spokesperson ambassador "
     "envoy cleric director secretary chairman head mayor governor judge"
 )
-PLACE_NOUNS = word_set("country city province region town state capital village place")
+PLACE_NOUNS = word_set(
+    "country city province region town state capital village place base airport district site "
+    "camp port valley"
+)
 ORG_NOUNS = word_set(
     "party group organization organisation agency network militia movement company newspaper "
     "magazine publication institute body faction"
@@ -48,6 +51,7 @@ _TYPES = {
     "name": _NAMED,
 }
 _WH = ("who", "what", "which", "when", "where", "how", "whose", "whom")
+_IS = {"is", "was", "are", "were", "'s", "’s"}  # "What's the name of ...": the tagger splits 's
 _LETTERS = re.compile(r"[^\W\d_]+")
 _MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -71,7 +75,14 @@ def needs_tags(question: str) -> bool:
     """False when the tagger cannot find a wh-word in the question: `analyse` then asks for
     nothing and `holds` accepts every sentence, so spaCy need not run at all. Letter runs that
     merely start with one count ("whoever", and the tagger splits "whats" into what + s)."""
-    return any(run.startswith(_WH) for run in _LETTERS.findall(question.lower()))
+    runs = _LETTERS.findall(question.lower())
+    return any(run.startswith(_WH) for run in runs) or _named_bare(runs)
+
+
+def _named_bare(words: list[str]) -> bool:
+    """ "name of the Haqqani network's leader?": a "what is the name of" with no wh-word."""
+    words = words[1:] if words[:1] == ["the"] else words
+    return words[:2] in (["name", "of"], ["title", "of"])
 
 
 def checks_sentences(asks: Asks) -> bool:
@@ -93,6 +104,9 @@ def _analyse(question: Tagged) -> Asks:
     words = [t.text.lower() for t in question.tokens]
     dates = tuple(e.text.lower() for e in question.entities if e.label == "DATE")
     wh = next((i for i, w in enumerate(words) if w in _WH), None)
+    if wh is None and _named_bare(words):
+        target = _np(question, _after_of(question, 0))
+        return Asks("name", focus=target[0], near=target[1], dates=dates)
     if wh is None:
         return Asks(dates=dates)
     w, after = words[wh], [*words[wh + 1 : wh + 3], "", ""]
@@ -125,10 +139,8 @@ def _what(
     question: Tagged, wh: int, next_word: str, focus: tuple[str, ...], head: str,
     dates: tuple[str, ...],
 ) -> Asks:  # fmt: skip
-    if next_word in {"is", "was", "are", "were"}:
-        noun = head
-    else:  # "which British official ...": the head of the phrase after the wh-word
-        noun = _np(question, wh + 1)[1] or next_word
+    # "which British official ...": the head of the phrase after the wh-word
+    noun = head if next_word in _IS else _np(question, wh + 1)[1] or next_word
     if noun in {"year", "decade", "century"}:
         return Asks("year")
     if noun == "month":
@@ -152,7 +164,7 @@ def _what(
 def _role(question: Tagged, wh: int) -> tuple[tuple[str, ...], str]:
     """For "who/what is the X of ...": the stems X's answer must mention, and X's head word."""
     tokens = [t.text.lower() for t in question.tokens]
-    if tokens[wh + 1 : wh + 2] not in (["is"], ["was"], ["are"], ["were"]):
+    if (tokens[wh + 1 : wh + 2] or [""])[0] not in _IS:
         return (), ""
     return _np(question, wh + 2)
 
@@ -193,12 +205,23 @@ def _unit(question: Tagged, start: int) -> str:
 
 
 def _counted(question: Tagged, start: int) -> str:
-    for token in question.tokens[start:]:
+    """The noun a "how many" counts; in "how many of the attacks were suicide bombings", what
+    they were."""
+    tokens = question.tokens
+    if start < len(tokens) and tokens[start].text.lower() == "of":
+        copula = next(
+            (i for i, t in enumerate(tokens) if i > start and t.tag.startswith("VB")), None
+        )
+        copula = copula if copula is not None and tokens[copula].text.lower() in _IS else None
+        if copula is not None:
+            start = copula + 1
+    head = ""
+    for token in tokens[start:]:
         if token.tag in {"NN", "NNS"}:
-            return stem(token.text.lower())
-        if token.tag.startswith("VB") or token.tag == ".":
+            head = stem(token.text.lower())  # "suicide bombings": the last noun of the run
+        elif head or token.tag.startswith("VB") or token.tag == ".":
             break
-    return ""
+    return head
 
 
 def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> bool:
