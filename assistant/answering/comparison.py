@@ -8,12 +8,11 @@ the words naming sources, the comparing words and the question words go ("the ro
 
 Each source is searched for the topic on its own and its sentences scored as a fact answer's are
 (extractive.score_sentences; headings and questions left out). A source says something on the
-topic when its passages hold every name in the topic ("Peshawar") and its best sentences hold
-half of the idf weight of its words (words about how a source speaks, "explanation", "tone",
-"view", aside; a word no source holds weighs most); those are quoted, else it says it has
-nothing on it instead of quoting a near miss. (The answer-or-abstain model is fitted on questions
-against answer sentences; a bare topic against a sentence is another thing, so it is not
-consulted here.)
+topic when its passages hold every name in the topic ("Peshawar") and its best sentences hold a
+word of it (words about how a source speaks, "explanation", "tone", "view", aside); those are
+quoted, else it says it has nothing on it instead of quoting a near miss. (The answer-or-abstain
+model is fitted on questions against answer sentences; a bare topic against a sentence is
+another thing, so it is not consulted here.)
 With no topic left ("compare the two articles") each source gets its most central sentences
 (grouped.central). It does not say how the sources differ in its own words: the quotes, side by
 side, do.
@@ -40,10 +39,6 @@ from assistant.core.types import Answer, Hit
 from assistant.retrieve.hybrid import exact_terms
 
 CENTRAL_SENTENCES = 3  # per source when no topic is left ("compare the two articles")
-ON_TOPIC_SHARE = 0.2
-"""Share of the topic's idf weight a sentence must hold to be on it: "Afghan refugees in Pakistan"
-is not met by a sentence on Afghans in Pakistan, since the rare word weighs most. Half, by
-reasoning; checked on the intents tuning set (assistant/evaluation/intents.jsonl)."""
 
 _CUE = re.compile(
     r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
@@ -106,9 +101,9 @@ def compose_comparison(q: Question, library: Library) -> Answer:
 
 
 def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[Group, list[Hit]]:
-    """At most n sentences of one source on topic: the best-scored sentence on it (ON_TOPIC_SHARE),
-    then others by MMR around the topic among those scored nearly as well; or a note that it says
-    nothing on it, when its passages lack a name of the topic or no sentence is on it."""
+    """At most n sentences of one source on topic: the best-scored sentence holding a word of the
+    topic, then others by MMR around the topic among those scored nearly as well; or a note that
+    it says nothing on it, when its passages lack a name of the topic or all of its words."""
     t = library.thresholds
     found = library.search(topic, exact_terms(topic), [entry.source])
     sentences = [s for s in library.sentences(found.hits) if quotable(s)]
@@ -116,11 +111,7 @@ def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[
     held = " ".join(h.chunk.text for h in found.hits)  # retrieval brings a name it holds
     named = all(e.lower() in held.lower() for e in exact_terms(topic))
     content = (set(terms(topic)) - _META) or set(terms(topic))
-    weight = {t: library.keyword.idf(t) for t in content}
-    total = sum(weight.values())
-    on = [
-        s for s in scored if sum(weight[t] for t in s.covered & content) >= ON_TOPIC_SHARE * total
-    ] if named else []  # fmt: skip
+    on = [s for s in scored if s.covered & content] if named else []
     if not on:
         note = f"This source says nothing about “{topic}”."
         return Group(entry.source, entry.title, [], note=note), found.hits
