@@ -99,8 +99,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--set",
         default="gold",
-        help="'gold' (default), 'dev', 'holdout', 'intents', 'blind2' and 'intents2' (figures "
-        "only), 'squad' or a .jsonl",
+        help="'gold' (default), 'dev', 'holdout', 'intents', 'intents2', 'blind2' and 'intents3' "
+        "(figures only), 'squad' or a .jsonl",
     )
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
     ev.add_argument(

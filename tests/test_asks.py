@@ -59,6 +59,7 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("How many TTP fighters are in Afghanistan?", ATTACKS, False),  # counts attacks, not men
         ("How many of the terrorist attacks were suicide bombings?", ATTACKS, False),
         ("How many of the TTP's attacks were suicide bombings?", ATTACKS, False),
+        ("Of those attacks, how many were suicide bombings?", ATTACKS, False),
         ("How many of the group's attacks targeted soldiers?", ATTACKS, True),
         ("How many people were killed in the 2014 attack?", HQ, True),
         ("How many people were killed in the 2009 attack?", HQ, False),  # 145 belongs to 2014

@@ -31,6 +31,17 @@ REAPS = "pakistan-reaps-what-it-sowed.txt"
         ("Compare the first and second article", "comparison", (FOES, REAPS), ""),
         ("Is there anything the two articles actually disagree on?", "comparison", (FOES, REAPS),
          ""),
+        ("What is the upshot of the second piece?", "summary", (REAPS,), ""),
+        ("For my book club I need an outline of the Friends Becoming Foes piece, point by point",
+         "summary", (FOES,), ""),  # the words before "outline" frame the request
+        ("What does the first article argue about India?", "summary", (FOES,), "India"),
+        ("Give an overview of the article with the section 'The Way Ahead'", "summary", (FOES,),
+         ""),  # a quoted heading only one source holds
+        ("Not the Friends Becoming Foes one, the other one: summarize that", "summary", (REAPS,),
+         ""),
+        ("What problems does the second article point to?", "fact", (), ""),  # a verb, no summary
+        ("which of the two is more critical of Pakistan?", "comparison", (FOES, REAPS),
+         "critical of Pakistan"),
         ("Why did Islamabad back the insurgents?", "why", (), ""),
         ("What led Pakistan to fence the border?", "why", (), ""),
         ("How did the Taliban return to power?", "how", (), ""),

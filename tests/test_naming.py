@@ -80,6 +80,24 @@ def test_both_alone_means_both_sources_when_there_are_two(question: str, every: 
 
 
 @pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("Compare the Karakoram piece with the other one", [0, 1]),
+        ("Not the Karakoram piece, the other one: summarize it", [1]),
+        ("Summarize the Karakoram piece, not the other one", [0]),
+    ],
+)
+def test_the_other_one_of_two(question: str, sources: list[int]) -> None:
+    naming = name_sources(question, CATALOGUE[:2], idf)
+    assert list(naming.sources) == [CATALOGUE[i].source for i in sources]
+
+
+def test_words_inside_a_paraphrased_name_are_no_topic() -> None:
+    naming = name_sources("What does the Glaciers piece of the Karakoram say?", CATALOGUE, idf)
+    assert naming.rest(DROP) == ""
+
+
+@pytest.mark.parametrize(
     ("word", "noun"),
     [("article", True), ("docs", True), ("artcle", True), ("articels", False), ("sourced", False),
      ("text", True), ("test", False), ("paper", True), ("papers", True), ("reporter", False)],

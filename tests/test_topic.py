@@ -18,6 +18,9 @@ from tests.test_naming import CATALOGUE, idf
         ("Explain the first article in simple terms, like I'm five.", "Explain the first article."),
         ("Give me a 3 sentence summary in one paragraph", "Give me a 3 sentence summary"),
         ("pls sum it up for me", "sum it up"),
+        ("Give me a three-sentence overview", "Give me a overview"),
+        ("An abstract-style summary (around 150 words) of it", "An summary of it"),
+        ("In short, what is it about, section by section?", "what is it about?"),
         ("What does it say about bullet wounds?", "What does it say about bullet wounds?"),
     ],
 )  # fmt: skip

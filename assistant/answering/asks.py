@@ -205,10 +205,12 @@ def _unit(question: Tagged, start: int) -> str:
 
 
 def _counted(question: Tagged, start: int) -> str:
-    """The noun a "how many" counts; in "how many of the attacks were suicide bombings", what
-    they were."""
+    """The noun a "how many" counts; in "how many of the attacks were suicide bombings" and "of
+    those attacks, how many were suicide bombings", what they were."""
     tokens = question.tokens
-    if start < len(tokens) and tokens[start].text.lower() == "of":
+    if start < len(tokens) and tokens[start].text.lower() in _IS:
+        start += 1  # "..., how many were suicide bombings"
+    elif start < len(tokens) and tokens[start].text.lower() == "of":
         copula = next(
             (i for i, t in enumerate(tokens) if i > start and t.tag.startswith("VB")), None
         )

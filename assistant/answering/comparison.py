@@ -46,7 +46,8 @@ _CUE = re.compile(
 )
 _NOUNS = re.compile(
     r"\b(articles?|sources?|texts?|pieces?|documents?|essays?|papers?|reports?|authors?|files?)\b"
-)
+    r"|\b(the|these)\s+(two|three|four|five)\b"
+)  # or "which of the two is more critical?", with no noun
 _WORDS = frozenset(
     """compare compares compared comparing comparison contrast contrasts contrasted contrasting
     differ differs differed different difference differences distinguish versus vs similar
@@ -109,7 +110,8 @@ def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[
     sentences = [s for s in library.sentences(found.hits) if quotable(s)]
     scored = score_sentences(topic, found.vector, sentences, library.keyword.idf, t)
     held = " ".join(h.chunk.text for h in found.hits)  # retrieval brings a name it holds
-    named = all(e.lower() in held.lower() for e in exact_terms(topic))
+    held_terms = set(terms(held))  # "Pakistan's Taliban policy": each word of a name, not the run
+    named = all(set(terms(e)) <= held_terms for e in exact_terms(topic))
     content = (set(terms(topic)) - _META) or set(terms(topic))
     on = [s for s in scored if s.covered & content] if named else []
     if not on:

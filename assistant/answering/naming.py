@@ -12,6 +12,7 @@ guess a source from its content ("the article about the TTP").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,16 +74,34 @@ class Naming:
     nouns: int  # source nouns in the question ("article", "sources"...), named or not
     text: str = ""
 
-    def rest(self, drop: frozenset[str] = frozenset()) -> str:
-        """The question's words as written, minus those that named sources, and minus words
-        in `drop` at either end: "How do the two articles differ on the role of India?" with
-        question and comparing words dropped leaves "role of India"."""
-        kept = [t for i, t in enumerate(self.tokens) if i not in self.used]
-        while kept and kept[0][2] in drop:
+    def rest(self, drop: frozenset[str] = frozenset(), after: int = 0) -> str:
+        """The question's words as written (from character `after` on), minus those that named
+        sources, and minus words in `drop` at either end: "How do the two articles differ on the
+        role of India?" with question and comparing words dropped leaves "role of India"."""
+        naming = _spanned(self.used)
+        kept = [t for i, t in enumerate(self.tokens) if i not in naming and t[0] >= after]
+        while kept and _bare(kept[0][2]) in drop:
             kept.pop(0)
-        while kept and kept[-1][2] in drop:
+        while kept and _bare(kept[-1][2]) in drop:
             kept.pop()
         return " ".join(self.text[a:b] for a, b, _ in kept)
+
+
+NAME_GAP = 3
+"""Words between two naming words, this many or fewer, belong to the name as the user paraphrased
+it ("Pakistan and the Afghan Taliban *turning from* friends *into* foes"), not to the topic."""
+
+
+def _spanned(used: frozenset[int]) -> set[int]:
+    ordered = sorted(used)
+    inside = {i for a, b in itertools.pairwise(ordered) if b - a <= NAME_GAP + 1
+              for i in range(a + 1, b)}  # fmt: skip
+    return set(used) | inside
+
+
+def _bare(word: str) -> str:
+    """ "what's" -> "what": a contraction's head word is what a drop list holds."""
+    return re.sub(r"[’']s$", "", word)
 
 
 def name_sources(
@@ -103,9 +122,33 @@ def name_sources(
     if len(catalogue) == 1 and any(is_source_noun(w) for _, _, w in tokens):
         named.add(0)  # "the article", with one article
     every = _every_by_count(tokens, len(catalogue), used) or every
+    named = _other(tokens, named, len(catalogue), used)
     nouns = sum(is_source_noun(w) for _, _, w in tokens)
     sources = tuple(catalogue[i].source for i in sorted(named))
     return Naming(sources, every, frozenset(used), tokens, nouns, text)
+
+
+def _other(tokens: Sequence[Token], named: set[int], count: int, used: set[int]) -> set[int]:
+    """Of two sources, one named: "the other one" adds the second ("compare the first article
+    with the other one"), but "not the X one, the other one" means only the other, and "X, not
+    the other one" only X."""
+    words = [w for _, _, w in tokens]
+    other = [
+        i for i, w in enumerate(words[:-1])
+        if w == "other" and (words[i + 1] in {"one", "ones"} or is_source_noun(words[i + 1]))
+    ]  # fmt: skip
+    if count != 2 or len(named) != 1 or not other:
+        return named
+    naming = set(used)  # the words that named the one source, before "other one" joins them
+    used.update(i for j in other for i in (j, j + 1))
+    for i, w in enumerate(words):
+        if w in {"not", "never"}:
+            ahead = set(range(i + 1, i + 4))
+            if ahead & set(other):
+                return named  # "..., not the other one"
+            if ahead & naming:
+                return {0, 1} - named  # "not the friends/foes one, the other one"
+    return {0, 1}
 
 
 def _every_by_count(tokens: Sequence[Token], count: int, used: set[int]) -> bool:

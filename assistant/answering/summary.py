@@ -47,9 +47,10 @@ _ASKED = re.compile(
 )  # a summary, whatever else the question says
 _POINTS = re.compile(
     r"\b((main|key|central|core|big|overall) (points?|ideas?|arguments?|takeaways?|themes?"
-    r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?|conclusions"
-    r"|arguments|findings|claims|messages|themes|points|ideas)\b"
-)  # a summary, unless it has a topic and names no source ("the main point of contention")
+    r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?|conclusions?"
+    r"|arguments?|findings?|claims?|messages?|themes?|points?|ideas?|upshot)\b(?!\s+(to|out|at)\b)"
+)  # a summary, unless it has a topic and names no source ("the main point of contention"); a
+# verb ("what does the essay point to?") is not one
 _ABOUT = re.compile(
     r"\bwhat(’s|'s|\s+is|\s+are|\s+was|\s+were)\s+(.+?)\s+(all\s+)?about\W*$"
     r"|\bwhat\s+(.+?)\s+(is|are|was|were)\s+(all\s+)?about\W*$"
@@ -58,6 +59,10 @@ _ABOUT = re.compile(
     r"|\bwhat\s+(.+?)\s+(says|argues|claims|concludes|contends|covers|discusses|proposes"
     r"|recommends|is\s+saying|is\s+arguing)\W*$"
 )
+_ARGUES = re.compile(r"\b(argu(e|es|ing)|recommend(s|ing)?|conclud(e|es|ing)|claim(s|ing)?)\b")
+# what a source argues or recommends: a summary when the question speaks of a source
+_TOPICAL = re.compile(r"\b(about|on|regarding|concerning|re)\b", re.IGNORECASE)
+# a summary of a source has a topic only when it is "about" or "on" something
 _WORDS = frozenset(
     """summarize summarise summarized summarised summarizing summarising summary summaries sum up
     summery summeries sumary summarys
@@ -66,7 +71,8 @@ _WORDS = frozenset(
     conclusion conclusions give me brief briefly short quick quickly please provide write short
     argue argues say says said conclude concludes contend contends cover covers discuss discusses
     propose proposes recommend recommends tell rundown nutshell outline overall thrust thesis
-    describe explain reach reaches draw draws make makes""".split()  # noqa: SIM905
+    describe explain reach reaches draw draws make makes upshot arguing recommending concluding
+    claiming""".split()  # noqa: SIM905
 )
 DROP = STOPWORDS | QUESTION_WORDS | _WORDS
 
@@ -75,15 +81,23 @@ def recognise(q: Question, library: Library) -> Intent | None:
     request = plain(q.text)
     text = request.lower()
     asked = _ASKED.search(text)
-    if not (asked or _POINTS.search(text) or _ABOUT.search(text)):
+    cued = asked or _POINTS.search(text) or _ABOUT.search(text)
+    if not (cued or _ARGUES.search(text)):
         return None
     naming = name_sources(request, library.catalogue(), library.keyword.idf)
     sourced = naming.sources or naming.every or naming.nouns
+    if not (cued or sourced):
+        return None  # "what did Khan claim?" is a fact question
     if naming.nouns and not (naming.sources or naming.every):
         found = described(request, library)  # "the article that says ...": that one, whole
         if found is not None:
             return Intent("summary", (found[0],), "")
-    topic = topic_of(naming, DROP)
+    # Words before "summarize" / "an overview" frame the request ("For a class I need ..."):
+    # the topic is looked for after it.
+    after = asked.start() if asked else 0
+    topic = topic_of(naming, DROP, after)
+    if sourced and not _TOPICAL.search(naming.rest(frozenset(), after)):
+        topic = ""  # of a source, a topic is "about"/"on" something: the rest is the request
     if not (asked or sourced or not topic):
         return None  # "what is the Durand Line about?" asks about a thing, not a source
     return Intent("summary", naming.sources, topic)

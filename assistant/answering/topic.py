@@ -24,7 +24,7 @@ FORMAT_WORDS = frozenset(
     """sentence sentences line lines paragraph paragraphs bullet bullets point points word words
     simple plain english layman terms short brief briefly quick quickly separately overall
     actually really exactly please pls plz thanks story tell detail details section sections part
-    parts one ones subtitled titled entitled called named headlined""".split()  # noqa: SIM905
+    parts one ones subtitled titled entitled called named headlined everything here all""".split()  # noqa: SIM905
 )  # how an answer should look or how a source is named, never what it is about
 _FORMAT = re.compile(
     r"\b(in|as|using|with)\s+(a|an|one|two|three|four|five|six|some|a\s+few|few|\d+)?\s*"
@@ -32,7 +32,10 @@ _FORMAT = re.compile(
     r"|bullet(\s+points?)?s?|points?|list)\b"
     r"|\bin\s+(simple|plain|layman'?s?|everyday)\s+(terms|english|words|language)\b"
     r"|\blike\s+i'?m\s+[^,.?!]*"
-    r"|\b(please|pls|plz|briefly|quickly|separately|for\s+me|thanks)\b",
+    r"|\b(please|pls|plz|briefly|quickly|separately|for\s+me|thanks|in\s+short|in\s+brief"
+    r"|section\s+by\s+section|point\s+by\s+point)\b"
+    r"|\b(\w+|\d+)-(sentence|line|paragraph|word|point)s?\b|\b[\w]+-style\b"
+    r"|\(?\b(around|about|roughly|under|at\s+most|max(imum)?|no\s+more\s+than)\s+\d+\s+words\)?",
     re.IGNORECASE,
 )
 DESCRIBED_SHARE = 0.6
@@ -47,16 +50,19 @@ _DESCRIBED = re.compile(
 )  # "what is the article saying about X?" asks about X: a participle must not lead to "about"
 
 
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{3,}?)[\"”’']")  # 'The Way Ahead', “Reasons for ...”
+
+
 def plain(text: str) -> str:
     """The question without the words that say how the answer should look."""
     spaced = re.sub(r"\s{2,}", " ", _FORMAT.sub(" ", text))
-    return re.sub(r"[\s,;:]+([.?!]|$)", r"\1", spaced).strip()
+    return re.sub(r"[\s,;:]+([.?!]|$)", r"\1", spaced).strip(" ,;:-–—")
 
 
-def topic_of(naming: Naming, drop: frozenset[str]) -> str:
+def topic_of(naming: Naming, drop: frozenset[str], after: int = 0) -> str:
     """What the question asks about once naming, intent and question words go; "" for none, or
     when nothing left is a name or a word beyond form and manner (a number, an adverb)."""
-    rest = naming.rest(drop | FORMAT_WORDS)
+    rest = naming.rest(drop | FORMAT_WORDS, after)
     if any(not name[0].isdigit() for name in exact_terms(rest)):
         return rest
     content = [t for t in terms(rest) if t not in drop and t not in FORMAT_WORDS]
@@ -64,8 +70,13 @@ def topic_of(naming: Naming, drop: frozenset[str]) -> str:
 
 
 def described(text: str, library: Library) -> tuple[str, str] | None:
-    """(source, description) when the question names a source by what it says ("the article
-    about X") and a search for X finds mostly that source."""
+    """(source, description) when the question names a source by what it says: a quoted phrase
+    only one source holds ("the article with the section 'The Way Ahead'"), or "the article about
+    X" where a search for X finds mostly that source."""
+    for phrase in _QUOTED.findall(text):
+        holders = {c.source for c in library.keyword.containing(phrase.strip(), limit=50)}
+        if len(holders) == 1 and len(phrase.split()) >= 2:
+            return holders.pop(), phrase
     match = next(
         (m for m in _DESCRIBED.finditer(text) if is_source_noun(m.group("noun").lower())), None
     )
@@ -74,6 +85,10 @@ def described(text: str, library: Library) -> tuple[str, str] | None:
     what = match.group("what").strip(" ,;:")
     if match.group("how").endswith("ing") and what.lower().startswith(("about ", "on ")):
         return None
+    return _searched(what, library)
+
+
+def _searched(what: str, library: Library) -> tuple[str, str] | None:
     if not terms(what):
         return None
     hits = library.search(what, exact_terms(what)).hits[:DESCRIBED_HITS]
