@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering.entities import Entity, Tagged
+from assistant.answering.owner import owned, owner_of
 from assistant.core.text import has_number, stem, word_set
 
 PERSON_NOUNS = word_set(
@@ -69,6 +70,8 @@ class Asks:
     near: str = ""  # "name of the X": stem of X; the named entity must stand beside it
     dates: tuple[str, ...] = ()  # the question's own dates; a number must attach to them
     people: tuple[tuple[str, ...], ...] = ()  # people the question names; the answer names them
+    role: str = ""  # stem of the role noun whose owner must match ("president")
+    owner: tuple[str, ...] = ()  # its owner in the question ("pakistan"): owner.py
 
 
 def needs_tags(question: str) -> bool:
@@ -105,10 +108,30 @@ def _analyse(question: Tagged) -> Asks:
     dates = tuple(e.text.lower() for e in question.entities if e.label == "DATE")
     wh = next((i for i, w in enumerate(words) if w in _WH), None)
     if wh is None and _named_bare(words):
-        target = _np(question, _after_of(question, 0))
-        return Asks("name", focus=target[0], near=target[1], dates=dates)
+        return _name(question, 0, dates)
     if wh is None:
         return Asks(dates=dates)
+    return _owned_role(question, _typed(question, words, wh, dates), wh)
+
+
+def _owned_role(question: Tagged, asks: Asks, wh: int) -> Asks:
+    """The owner of a "who is the X of Y" role (owner.py), when the answer type has none yet."""
+    if asks.owner or not asks.focus:
+        return asks
+    words = [t.text.lower() for t in question.tokens]
+    if (words[wh + 1 : wh + 2] or [""])[0] not in _IS:
+        return asks
+    return replace(asks, role=asks.focus[-1], owner=owner_of(question, wh + 2))
+
+
+def _name(question: Tagged, wh: int, dates: tuple[str, ...]) -> Asks:
+    start = _after_of(question, wh)
+    focus, head = _np(question, start)
+    return Asks("name", focus=focus, near=head, dates=dates, role=stem(head),
+                owner=owner_of(question, start))  # fmt: skip
+
+
+def _typed(question: Tagged, words: list[str], wh: int, dates: tuple[str, ...]) -> Asks:
     w, after = words[wh], [*words[wh + 1 : wh + 3], "", ""]
     focus, head = _role(question, wh)
     if head not in NOUNS:
@@ -148,8 +171,7 @@ def _what(
     if noun in {"date", "day"}:
         return Asks("day")
     if noun in NAME_NOUNS:
-        target = _np(question, _after_of(question, wh))
-        return Asks("name", focus=target[0], near=target[1], dates=dates)
+        return _name(question, wh, dates)
     if noun in QUANTITY_NOUNS:
         return Asks("number", focus=focus, dates=dates)
     if noun in PERSON_NOUNS:
@@ -234,7 +256,7 @@ def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> b
     someone else is not his.
     """
     stems = {stem(t.text.lower()) for t in sentence.tokens}
-    if not all(f in stems for f in asks.focus):
+    if not all(f in stems for f in asks.focus) or not owned(sentence, asks.role, asks.owner):
         return False
     lowered = {t.text.lower() for t in sentence.tokens} | set(re.findall(r"\w+", before.lower()))
     if asks.kind and not all(set(name) & lowered for name in asks.people):
