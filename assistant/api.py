@@ -4,7 +4,8 @@
 loaded between questions. Every answer reads one published index generation from start to end, so
 a rebuild (in this process or another) switches answers from the old index to the new one between
 questions, never in the middle of one. `answer()` uses one shared default `Assistant` built from
-ASSISTANT_* environment variables, and builds the index on first use when it is missing.
+ASSISTANT_* environment variables, and builds the index on first use when it is missing. The
+opened generation and the `Library` answering reads over it are `library_view.py`'s.
 """
 
 from __future__ import annotations
@@ -18,26 +19,24 @@ from typing import Any, TypeVar
 import numpy as np
 
 from assistant.answering import fact, intents
-from assistant.answering.extractive import FITS, Decision, Sentence
-from assistant.answering.library import Found, SourceEntry
+from assistant.answering.extractive import FITS, Decision
+from assistant.answering.library import SourceEntry
 from assistant.answering.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, Hit, page_at
+from assistant.core.types import Answer, Hit
 from assistant.index import generations, texts
 from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
-from assistant.index.keyword import KeywordIndex
-from assistant.index.manifest import Manifest
 from assistant.index.scorers import answer_scorer
-from assistant.index.store import ChromaStore, StoreFactory
-from assistant.index.verify import Opened, open_generation, text_path
+from assistant.index.store import StoreFactory
+from assistant.index.verify import open_generation, text_path
+from assistant.library_view import IndexView, ViewLibrary, catalogue_of
 from assistant.retrieve.hybrid import HybridRetriever
 
 Message = dict[str, Any]
 T = TypeVar("T")
-OPENING = 600  # characters of a source's start kept for its subtitle (answering/naming.py)
 
 
 @dataclass(frozen=True)
@@ -47,18 +46,6 @@ class SourceInfo:
     chunks: int
     indexed_at: float
     note: str = ""
-
-
-@dataclass(frozen=True)
-class IndexView:
-    """One published generation, opened: everything an answer reads, consistent with itself."""
-
-    folder: Path
-    manifest: Manifest
-    store: ChromaStore
-    keyword: KeywordIndex
-    retriever: HybridRetriever
-    opened: Opened  # the checks it passed, and the stamp that says whether its files changed
 
 
 class Assistant:
@@ -252,18 +239,14 @@ class Assistant:
         with self._lock:
             if self._catalogue[0] == view.folder:
                 return self._catalogue[1]
-        files = view.manifest.files
-        made = []
-        for name in sorted(files):
-            first = view.keyword.get(files[name].chunk_ids[0]) if files[name].chunk_ids else None
-            made.append(SourceEntry(name, files[name].title, first.text[:OPENING] if first else ""))
+        made = catalogue_of(view)
         with self._lock:
             self._catalogue = (view.folder, made)
         return made
 
-    def library(self, top_k: int | None = None, view: IndexView | None = None) -> _Library:
+    def library(self, top_k: int | None = None, view: IndexView | None = None) -> ViewLibrary:
         """The live generation (or `view`) as the answering layer reads it."""
-        return _Library(self, view or self.view(), top_k)
+        return ViewLibrary(self, view or self.view(), top_k)
 
     def _reading(self, view: IndexView, read: Callable[[], T]) -> T:
         try:
@@ -271,54 +254,6 @@ class Assistant:
         except IndexFailure:
             self._recheck(view)  # Chroma's files changed under it: say so, and what to do
             raise
-
-
-class _Library:
-    """One generation as the answering layer reads it (answering.library.Library)."""
-
-    def __init__(self, assistant: Assistant, view: IndexView, top_k: int | None):
-        self.assistant, self.view, self.top_k = assistant, view, top_k
-        self.keyword = view.keyword
-        self.thresholds = assistant.thresholds
-        self.quote_chars = assistant.settings.max_sentence_chars
-
-    def search(
-        self, query: str, exact: Collection[str], sources: Collection[str] | None = None
-    ) -> Found:
-        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), sources)
-        # sentences are scored in the answer scorer's space: its own query vector, if it has one
-        return Found(hits, self.assistant.scorer.query_vector(query, vector))
-
-    def sentences(self, hits: list[Hit]) -> list[Sentence]:
-        rank = {h.chunk.id: i for i, h in enumerate(hits)}
-        chunk = {h.chunk.id: h.chunk for h in hits}
-        files = self.view.manifest.files
-        rows = self.view.store.sentences_of(list(rank), self.assistant.scorer.stored)
-        return [
-            Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
-                     page_at(files[chunk[cid].source].pages, start)
-                     if chunk[cid].source in files else None)
-            for cid, start, end, text, vec in rows
-        ]  # fmt: skip
-
-    def catalogue(self) -> list[SourceEntry]:
-        return self.assistant.catalogue(self.view)
-
-    def document(self, source: str, limit: int) -> list[Sentence]:
-        entry = self.view.manifest.files.get(source)
-        if entry is None:
-            return []
-        ids = list(entry.chunk_ids)
-        if len(ids) > limit:  # spread evenly over the source
-            ids = [ids[i * len(ids) // limit] for i in range(limit)]
-        rank = {cid: i for i, cid in enumerate(ids)}
-        rows = self.view.store.sentences_of(ids, self.assistant.scorer.stored)  # one vector space
-        return sorted(
-            (Sentence(rank[cid], source, entry.title, start, end, text, vec,
-                      page_at(entry.pages, start))
-             for cid, start, end, text, vec in rows),
-            key=lambda s: s.start,
-        )  # fmt: skip
 
 
 _default: Assistant | None = None
