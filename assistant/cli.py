@@ -1,7 +1,8 @@
 """The `assistant` command: index, ask, chat, serve, eval. Library errors become one line, exit 1.
 
 Flags shared by every command (--sources, --index, --chroma-url) override ASSISTANT_* variables,
-which override the defaults in `assistant.core.settings`.
+which override the defaults in `assistant.core.settings`. The `eval` command is cli_eval.py's; the
+Assistant a command's flags make, progress bars and printing an answer are cli_common.py's.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Sequence
 
+from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
+from assistant.cli_eval import add_eval, cmd_eval
 from assistant.core.errors import AssistantError
-from assistant.core.types import Answer, AnswerSentence
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
@@ -35,20 +35,7 @@ EPILOG = """examples:
 
 
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--sources", help="folder of source files (ASSISTANT_SOURCES)")
-    common.add_argument("--index", help="folder of the persisted index (ASSISTANT_INDEX)")
-    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
-    llm = argparse.ArgumentParser(add_help=False)
-    llm.add_argument(
-        "--llm", help="write answers with ollama:MODEL, openai:MODEL or gguf:PATH (ASSISTANT_LLM)"
-    )
-    llm.add_argument("--llm-url", help="the LLM server's address (ASSISTANT_LLM_URL)")
-    llm.add_argument("--llm-timeout", help="seconds per written answer (ASSISTANT_LLM_TIMEOUT)")
-    llm.add_argument(
-        "--llm-grammar", action="store_const", const=True,
-        help="make a gguf or llama.cpp model end every sentence with [n] (ASSISTANT_LLM_GRAMMAR)",
-    )  # fmt: skip
+    common, llm = _parents()
     p = argparse.ArgumentParser(
         prog="assistant",
         description="Answers questions over a folder of sources, quoting them exactly.",
@@ -73,7 +60,36 @@ def parser() -> argparse.ArgumentParser:
         description="Reads questions line by line and answers each with its quotes; a follow-up "
         '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C.',
     )
-    serve = sub.add_parser("serve", parents=[common, llm], help="start the web chat")
+    _add_web(sub, [common, llm])
+    add_eval(sub, [common, llm])
+    return p
+
+
+def _parents() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The flags every command shares, and those of the commands that can write answers."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", help="folder of source files (ASSISTANT_SOURCES)")
+    common.add_argument("--index", help="folder of the persisted index (ASSISTANT_INDEX)")
+    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    llm = argparse.ArgumentParser(add_help=False)
+    llm.add_argument(
+        "--llm", help="write answers with ollama:MODEL, openai:MODEL or gguf:PATH (ASSISTANT_LLM)"
+    )
+    llm.add_argument("--llm-url", help="the LLM server's address (ASSISTANT_LLM_URL)")
+    llm.add_argument("--llm-timeout", help="seconds per written answer (ASSISTANT_LLM_TIMEOUT)")
+    llm.add_argument(
+        "--llm-grammar", action="store_const", const=True,
+        help="make a gguf or llama.cpp model end every sentence with [n] (ASSISTANT_LLM_GRAMMAR)",
+    )  # fmt: skip
+    return common, llm
+
+
+def _add_web(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
+    """`serve` and `hash-password`, which makes the lines of its users file."""
+    serve = sub.add_parser("serve", parents=parents, help="start the web chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     serve.add_argument(
@@ -88,39 +104,6 @@ def parser() -> argparse.ArgumentParser:
         "file ASSISTANT_AUTH_FILE names.",
     )
     pw.add_argument("user")
-    ev = sub.add_parser(
-        "eval",
-        parents=[common, llm],
-        help="evaluate on a question set",
-        description="Asks every question of a set and reports accuracy, citations, abstention "
-        "and retrieval beside the textbook recipe. --set squad indexes SQuAD 2.0 dev articles "
-        "(CC BY-SA 4.0) in a work folder of their own instead of --sources/--index.",
-    )
-    ev.add_argument(
-        "--set",
-        default="gold",
-        help="'gold' (default), 'dev', 'holdout', 'intents', 'intents2', 'blind2' and 'intents3' "
-        "(figures only), 'squad' or a .jsonl",
-    )
-    ev.add_argument("--json", action="store_true", help="print metrics as JSON")
-    ev.add_argument(
-        "--dump", metavar="PATH", help="also write every question's outcome as JSON Lines"
-    )
-    ev.add_argument(
-        "--articles",
-        choices=("report", "fit", "all"),
-        help="--set squad: which articles (default report: Yuan_dynasty, Scottish_Parliament, "
-        "Imperialism, French_and_Indian_War; fit: the four fitted on; all: the 8)",
-    )
-    ev.add_argument(
-        "--workdir",
-        metavar="PATH",
-        help="--set squad: where the articles and their index are kept between runs "
-        "(default ~/.cache/assistant/squad)",
-    )
-    # For tests and quick checks: only the first N paragraphs of each article.
-    ev.add_argument("--limit", type=int, help=argparse.SUPPRESS)
-    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,48 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _assistant(args: argparse.Namespace) -> Any:
-    from assistant.api import Assistant
-
-    return Assistant(
-        sources=args.sources, index=args.index, chroma_url=args.chroma_url,
-        llm=getattr(args, "llm", None), llm_url=getattr(args, "llm_url", None),
-        llm_timeout=getattr(args, "llm_timeout", None),
-        llm_grammar=getattr(args, "llm_grammar", None),
-    )  # fmt: skip
-
-
-def _bar(
-    desc: str, unit: str, quiet: bool = False
-) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A progress(done, total) callback drawing a tqdm bar on stderr once there is work, and the
-    function that closes it."""
-    from tqdm import tqdm
-
-    bar: list[Any] = []
-
-    def progress(done: int, total: int) -> None:
-        if quiet or total == 0:
-            return
-        if not bar:
-            bar.append(tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, smoothing=0.1))
-        bar[0].update(done - bar[0].n)
-        if done >= total:
-            bar[0].close()
-
-    def close() -> None:
-        if bar:
-            bar[0].close()
-
-    return progress, close
-
-
 def cmd_index(args: argparse.Namespace) -> int:
-    assistant = _assistant(args)
+    assistant = make_assistant(args)
     if args.dry_run:
         print("\n".join(assistant.plan().lines()))
         return 0
-    progress, close = _bar("Embedding", "chunk", args.quiet)
+    progress, close = progress_bar("Embedding", "chunk", args.quiet)
     summary = assistant.index(progress)
     close()
     print(summary.line())
@@ -192,9 +139,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.core.inputs import setting_int
 
     top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
-    assistant = _assistant(args)
+    assistant = make_assistant(args)
     if assistant.settings.llm != "none" and not args.json:
-        _streamed(assistant.stream(args.question, top_k=top_k), assistant)
+        print_streamed(assistant.stream(args.question, top_k=top_k), assistant)
         return 0
     answer = assistant.answer(args.question, top_k=top_k)
     if args.json:
@@ -202,7 +149,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         data.pop("hits")
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    _print_answer(answer)
+    print_answer(answer)
     return 0
 
 
@@ -213,7 +160,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         import readline  # noqa: F401  (line editing and ↑ for earlier questions in input())
 
         print("Ask a question about the sources; exit, Ctrl-D or Ctrl-C ends.")
-    assistant = _assistant(args)
+    assistant = make_assistant(args)
     history: list[dict[str, str]] = []
     while True:
         try:
@@ -228,7 +175,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         try:
             if assistant.settings.llm != "none":
-                answer = _streamed(assistant.stream(question, history), assistant)
+                answer = print_streamed(assistant.stream(question, history), assistant)
                 print(flush=True)
                 history += [{"role": "user", "content": question},
                             {"role": "assistant", "content": answer.text}]  # fmt: skip
@@ -240,53 +187,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:  # gives up this answer only
             print("interrupted", file=sys.stderr)
             continue
-        _print_answer(answer)
+        print_answer(answer)
         print(flush=True)
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": answer.text},
         ]
-
-
-def _streamed(snapshots: Iterator[Answer], assistant: Any) -> Answer:
-    """Print a written answer's sentences as each is verified, with its mark, then its citations
-    (or the quotes it fell back to, with why); return the final answer. With the judge on, marks
-    can still change at the end, so nothing is printed early."""
-    from assistant.core.types import PENDING
-
-    shown, answer = 0, None
-    early = not assistant.settings.llm_judge
-    for answer in snapshots:
-        done = [s for s in answer.sentences if s.reason != PENDING] if answer.mode == "llm" else []
-        for s in done[shown:] if early else []:
-            print(_sentence(s), end=" ", flush=True)
-        shown = max(shown, len(done))
-    assert answer is not None  # stream() yields the quotes first, always
-    if early and shown:
-        print()
-    printed = early and shown and answer.mode == "llm"
-    _print_answer(replace(answer, text="") if printed else answer)
-    return answer
-
-
-def _sentence(s: AnswerSentence) -> str:
-    if s.supported:
-        return s.text + "".join(f" [{i + 1}]" for i in s.citations)
-    return f"{s.text} (not found in the sources)"
-
-
-def _print_answer(answer: Answer) -> None:
-    if answer.note:
-        print(f"({answer.note})\n")
-    if answer.text:
-        print(answer.text)
-    if answer.query != answer.question:
-        print(f"\n(searched for: {answer.query})")
-    for i, c in enumerate(answer.citations, start=1):
-        page = f", page {c.page}" if c.page else ""
-        print(
-            f"\n[{i}] {c.title} — {c.source}{page}, characters {c.start}-{c.end}\n    {c.excerpt}"
-        )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -299,7 +205,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("assistant").setLevel(os.environ.get("ASSISTANT_LOG_LEVEL", "INFO").upper())
 
-    assistant = _assistant(args)
+    assistant = make_assistant(args)
     preflight(assistant, args.host, args.port, args.no_auth)
     if args.no_auth and not is_loopback(args.host):
         print(
@@ -327,48 +233,6 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
         raise BadUsers("the password is empty")
     print(f"{args.user}:{hash_password(password)}")
     return 0
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    dump = Path(args.dump) if args.dump else None
-    if args.set == "squad":
-        report = _eval_squad(args, dump)
-    else:
-        squad_only = [f for f in ("articles", "workdir", "limit") if getattr(args, f) is not None]
-        if squad_only:
-            raise AssistantError(f"--{squad_only[0]} applies to --set squad only")
-        from assistant.evaluation.report import run_report
-
-        report = run_report(_assistant(args), args.set, dump)
-    print(json.dumps(report, indent=2) if args.json else report["text"])
-    return 0
-
-
-def _eval_squad(args: argparse.Namespace, dump: Any) -> dict[str, Any]:
-    from pathlib import Path
-
-    from assistant.core.settings import Settings
-    from assistant.evaluation.squad.run import run_squad
-
-    if args.sources or args.index:
-        raise AssistantError("--set squad keeps its own sources and index: use --workdir")
-    index_progress, close_index = _bar("Embedding", "chunk")
-    question_progress, close_questions = _bar("Questions", "question")
-    try:
-        return run_squad(
-            args.articles or "report",
-            workdir=Path(args.workdir) if args.workdir else None,
-            limit=args.limit,
-            dump=dump,
-            settings=Settings.from_env(chroma_url=args.chroma_url),
-            index_progress=index_progress,
-            question_progress=question_progress,
-        )
-    finally:
-        close_index()
-        close_questions()
 
 
 COMMANDS = {
