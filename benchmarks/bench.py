@@ -31,6 +31,8 @@ GROUPED = [  # summaries and comparisons, written for this benchmark
     "How do the two articles differ on the TTP?",
     "Compare the two articles",
     "What do both articles say about drone strikes?",
+    "Sum up the article that argues Pakistan is now less safe",  # named by a search
+    "Give an overview of the article with the section 'The Way Ahead'",
 ]
 
 

@@ -40,6 +40,10 @@ REAPS = "pakistan-reaps-what-it-sowed.txt"
         ("Not the Friends Becoming Foes one, the other one: summarize that", "summary", (REAPS,),
          ""),
         ("What problems does the second article point to?", "fact", (), ""),  # a verb, no summary
+        ("What does the second article claim Pakistan should do?", "fact", (), ""),  # a claim
+        ("What claims does the first article make?", "summary", (FOES,), ""),
+        ("What treaty did the two countries sign?", "fact", (), ""),  # two countries, not sources
+        ("How do the two differ on India?", "comparison", (FOES, REAPS), "India"),
         ("which of the two is more critical of Pakistan?", "comparison", (FOES, REAPS),
          "critical of Pakistan"),
         ("Why did Islamabad back the insurgents?", "why", (), ""),

@@ -72,6 +72,8 @@ def test_what_is_left_once_the_sources_are_named_is_the_topic(question: str, top
         ("What do both say about silt?", True),  # "both" as the subject of a saying verb
         ("Compare both", True),
         ("Did both Lahore and the Karakoram flood?", False),  # both of two things
+        ("How do the two differ?", True),
+        ("Where did the two rivers meet?", False),  # two things, not the two sources
         ("Why did both rivers flood?", False),
     ],
 )

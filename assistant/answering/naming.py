@@ -59,6 +59,8 @@ _SAY = frozenset(
         "suggest",
     }
 )  # "what do both say": both sources, as "both Pakistan and India" is not
+_TWO_THEN = _SAY | {"", "is", "are", "was", "were", "do", "does", "have", "has", "agree", "compare",
+                    "differ", "disagree", "of", "on", "about", "in"}  # fmt: skip
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
@@ -156,8 +158,9 @@ def _every_by_count(tokens: Sequence[Token], count: int, used: set[int]) -> bool
     every = False
     for i, (_, _, word) in enumerate(tokens):
         after = tokens[i + 1][2] if i + 1 < len(tokens) else ""
-        if word in {"the", "these"} and _COUNTS.get(after) == count:
-            every = True
+        then = tokens[i + 2][2] if i + 2 < len(tokens) else ""
+        if word in {"the", "these"} and _COUNTS.get(after) == count and then in _TWO_THEN:
+            every = True  # "how do the two differ?", not "the two countries"
             used.update((i, i + 1))
         elif word == "both" and count == 2 and (after in _SAY or not after):
             every = True

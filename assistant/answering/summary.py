@@ -48,9 +48,9 @@ _ASKED = re.compile(
 _POINTS = re.compile(
     r"\b((main|key|central|core|big|overall) (points?|ideas?|arguments?|takeaways?|themes?"
     r"|messages?|claims?|findings?|conclusions?|thrust|thesis)|thesis|takeaways?|conclusions?"
-    r"|arguments?|findings?|claims?|messages?|themes?|points?|ideas?|upshot)\b(?!\s+(to|out|at)\b)"
+    r"|arguments?|findings?|messages?|themes?|ideas?|upshot|(?<=what )(claims|points))\b"
 )  # a summary, unless it has a topic and names no source ("the main point of contention"); a
-# verb ("what does the essay point to?") is not one
+# bare "claim" and "point" are verbs as often ("what does the essay point to?"): not cues
 _ABOUT = re.compile(
     r"\bwhat(’s|'s|\s+is|\s+are|\s+was|\s+were)\s+(.+?)\s+(all\s+)?about\W*$"
     r"|\bwhat\s+(.+?)\s+(is|are|was|were)\s+(all\s+)?about\W*$"
@@ -59,8 +59,10 @@ _ABOUT = re.compile(
     r"|\bwhat\s+(.+?)\s+(says|argues|claims|concludes|contends|covers|discusses|proposes"
     r"|recommends|is\s+saying|is\s+arguing)\W*$"
 )
-_ARGUES = re.compile(r"\b(argu(e|es|ing)|recommend(s|ing)?|conclud(e|es|ing)|claim(s|ing)?)\b")
-# what a source argues or recommends: a summary when the question speaks of a source
+_ARGUES = re.compile(
+    r"\b(argu(e|es|ing)|recommend(s|ing)?|conclud(e|es|ing)|claim(s|ing)?)"
+    r"(?=\s*(\W*$|[,;.?!]|and\b|about\b|on\b|overall\b|in\s+the\s+end\b|at\s+the\s+end\b))"
+)  # what a source argues, said of a source: a summary; "what does it claim X did?" is a fact
 _TOPICAL = re.compile(r"\b(about|on|regarding|concerning|re)\b", re.IGNORECASE)
 # a summary of a source has a topic only when it is "about" or "on" something
 _WORDS = frozenset(
