@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from assistant.api import Assistant
+from assistant.web import streaming
 from assistant.web.handlers import Conversation, Handlers
 from assistant.web.streaming import ChatHandlers
 from assistant.web.written import QUOTES_ONLY, STREAMING, WRITTEN
@@ -81,6 +82,17 @@ def test_the_written_answer_streams_beneath_the_quotes(writing: ChatHandlers) ->
     assert ("written fallback" in final) != ("w-sent" in final)  # written, or quotes and why
     if "w-sent" in final:  # what SmolLM2 wrote at temperature 0: see test_browser_written.py
         assert 'class="w-mark"' in final or 'class="w-sent w-supported"' in final
+
+
+def test_updates_are_throttled_and_the_final_message_is_the_same(
+    writing: ChatHandlers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(streaming, "MIN_INTERVAL", 0.0)
+    every = _turn(writing, PESHAWAR)
+    monkeypatch.setattr(streaming, "MIN_INTERVAL", 60.0)
+    few = _turn(writing, PESHAWAR)
+    assert 2 <= len(few) < len(every)  # the quotes and the final at least; fewer in between
+    assert _reply(few[-1]) == _reply(every[-1]) and few[-1][3] == every[-1][3]
 
 
 def test_quotes_only_is_the_answer_without_a_writer(

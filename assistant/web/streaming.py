@@ -3,15 +3,16 @@
 `ChatHandlers.write` is `Handlers.respond` as a Gradio generator over `Assistant.stream`: the
 quotes appear at once with "Writing an answer…" beneath them, then the written answer grows
 there, each sentence marked as it completes (written.py draws it), and the last message is final.
-Only what changed travels: the question box is cleared once (a question typed meanwhile stays),
-the evidence panel is sent when a new span is cited, the conversation moves on at the end. A
-failure to write (the llm extra or the model file missing) is the quotes with a one-line note,
-as the model's own errors and time-outs already are. "quotes only" skips the model. What it
-leaves out: the page's side (assets.py) and every answering rule.
+Only what changed travels, at most every MIN_INTERVAL: the question box is cleared once (a
+question typed meanwhile stays), the evidence panel is sent when a new span is cited, the
+conversation moves on at the end. A failure to write (the llm extra or the model file missing)
+is the quotes with a one-line note, as the model's own errors and time-outs already are. "quotes
+only" skips the model. What it leaves out: the page's side (assets.py) and every answering rule.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,11 @@ import gradio as gr
 from assistant.core.types import Answer
 from assistant.web import render, written
 from assistant.web.handlers import Conversation, Handlers, searched, turn_payload, whole_number
+
+MIN_INTERVAL = 0.1
+"""Seconds between two updates of a message being written: each update re-sends the whole
+message, and a model writing 40 tokens a second would otherwise send it 40 times; ten a second
+reads as smooth. A sentence that cites a new span is sent at once; the final message always is."""
 
 
 class ChatHandlers(Handlers):
@@ -65,13 +71,14 @@ class ChatHandlers(Handlers):
         cards = written.Cards(list(quotes.citations))
         message = written.turn_message(quotes, None, n, asked, cards, done=False)
         yield "", turn_payload(n, q, message), conv, self._panel(n, quotes, cards, show_hits)
-        last = quotes
+        last, sent = quotes, time.monotonic()
         for last in rest:
             known = len(cards.citations)
             now = written.turn_message(quotes, last, n, asked, cards, done=False)
-            if now != message:  # most pieces change the sentence being written; some nothing
-                message = now
-                grew = len(cards.citations) > known
+            grew = len(cards.citations) > known
+            soon = time.monotonic() - sent < MIN_INTERVAL
+            if now != message and (grew or not soon):  # some pieces change nothing
+                message, sent = now, time.monotonic()
                 panel = self._panel(n, quotes, cards, show_hits) if grew else gr.skip()
                 yield gr.skip(), turn_payload(n, q, message), conv, panel
         cards = written.Cards(list(quotes.citations))  # afresh: a fallback keeps no written card
