@@ -3,7 +3,8 @@
 Every part has one interface: `recognise(question, library)` returns the `Intent` it recognises
 (with the sources named and the topic) or None, and `compose(question, library)` returns the
 `Answer`. The first part whose recogniser answers wins, so order matters: a question in another
-language is never read as English; a summary ("summarize the first article") before a comparison
+language is never read as English; a follow-up of a summary ("and the second?") before anything
+else; a summary ("summarize the first article") before a comparison
 ("summarize both articles" is a summary of each); both before why and how, which narrow the fact
 answer; fact, today's quoted answer, takes every question left. A new kind of answer is a new row,
 not a new branch. Nothing here searches by itself.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering import comparison, fact, summary, why
+from assistant.answering import comparison, fact, sequel, summary, why
 from assistant.answering.library import Library
 from assistant.answering.question import Intent, Question
 from assistant.core.types import Answer
@@ -29,6 +30,7 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("foreign", fact.recognise_foreign, fact.foreign),
+    Part("sequel", sequel.recognise, summary.compose_summary),  # recognises it as a summary
     Part("summary", summary.recognise, summary.compose_summary),
     Part("comparison", comparison.recognise, comparison.compose_comparison),
     Part("why", why.recognise_why, why.compose_answer),

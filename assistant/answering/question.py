@@ -4,7 +4,8 @@
 terms (names, numbers, quoted phrases) retrieval must find; those of its own exact terms the
 sources never mention; the idf-weighted share of its terms they lack; spaCy's tags and what it
 asks for (asks.py); its language; and its `Intent`: what kind of answer it wants (fact, why,
-how, summary, comparison, foreign), the sources it names and the topic it asks about. Nothing here
+how, summary, comparison, foreign), the sources it names and the topic it asks about; and the
+sources the answer before it was grouped under, which a follow-up summary leans on. Nothing here
 reads the index or runs a model.
 """
 
@@ -36,6 +37,7 @@ class Question:
     asks: Asks  # what it asks for: a person, a count of what, a date...
     language: str = "en"  # or another language's code, or another script's name (language.py)
     intent: Intent = Intent()
+    previous: tuple[str, ...] = ()  # sources the last answer was grouped under (sequel.py)
 
     @property
     def searchable(self) -> bool:

@@ -24,6 +24,7 @@ from assistant.answering.followup import rewrite
 from assistant.answering.language import language_of
 from assistant.answering.library import Library
 from assistant.answering.question import Question
+from assistant.answering.sequel import grouped_sources
 from assistant.core.text import stem, terms, words
 from assistant.index.keyword import KeywordIndex
 from assistant.retrieve.hybrid import exact_terms
@@ -39,6 +40,7 @@ def understand(text: str, history: Sequence[Message] | None, library: Library) -
         q = _english(text, history, library.keyword)
     else:
         q = _foreign(text, language, library.keyword)
+    q = replace(q, previous=grouped_sources(history, library.catalogue()) if history else ())
     return replace(q, intent=intents.recognise(q, library))
 
 
