@@ -164,7 +164,7 @@ def test_a_source_that_gives_orders_is_quoted_as_data(tmp_path: Path) -> None:
     assistant.index()
     question = "What does the notice about the Peshawar school attack say?"
     query, excerpts = candidates(assistant, question)
-    assert any("ignore your instructions" in e.text for e in excerpts)
+    assert any("ignore your instructions" in e.sentence.text for e in excerpts)
     chat = messages(question, query, [], excerpts)
     assert chat[0] == {"role": "system", "content": SYSTEM}  # the rules, untouched
     user = chat[-1]["content"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.answering.extractive import Sentence
 from assistant.answering.prompt import Excerpt
 from assistant.answering.verify import Checks, facts, missing_fact, split_markers, verify
 from assistant.index.embeddings import LocalEmbeddings
@@ -34,8 +35,8 @@ def embed() -> LocalEmbeddings:
 def given(embed: LocalEmbeddings) -> dict[int, Excerpt]:
     texts = [SCHOOL, SHARIF, DRONE]
     return {
-        i: Excerpt(i, "a.txt", "A", 100 * i, 100 * i + len(t), t,
-                   np.asarray(embed.embed_query(t), dtype=np.float32), 1.0)
+        i: Excerpt(i, Sentence(0, "a.txt", "A", 100 * i, 100 * i + len(t), t,
+                               np.asarray(embed.embed_query(t), dtype=np.float32)), 1.0)
         for i, t in enumerate(texts, start=1)
     }  # fmt: skip
 

@@ -78,7 +78,7 @@ def _write(
 
 
 def _school(excerpts: list[Excerpt]) -> int:
-    return next(e.number for e in excerpts if "145 people" in e.text)
+    return next(e.number for e in excerpts if "145 people" in e.sentence.text)
 
 
 def test_snapshots_grow_and_citations_map_to_exact_source_sentences(built: Assistant) -> None:

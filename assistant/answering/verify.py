@@ -105,25 +105,25 @@ def verify(sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks:
     unknown = [n for n in cited if n not in excerpts]
     if unknown:
         return Verdict(text, cited, (), f"cites [{unknown[0]}], which was not given")
-    given = [excerpts[n] for n in cited]
+    given = {n: excerpts[n].sentence for n in cited}  # cited numbers are distinct, in order
     vector = embed(text)
     passing = [
-        e.number for e in given
-        if coverage(text, e.text) >= checks.coverage
-        and float(vector @ e.vector) >= checks.cosine
+        n for n, s in given.items()
+        if coverage(text, s.text) >= checks.coverage
+        and float(vector @ s.vector) >= checks.cosine
     ]  # fmt: skip
     if not passing:
-        joined = " ".join(e.text for e in given)
-        close = max(float(vector @ e.vector) for e in given) >= checks.cosine
+        joined = " ".join(s.text for s in given.values())
+        close = max(float(vector @ s.vector) for s in given.values()) >= checks.cosine
         if len(given) > 1 and close and coverage(text, joined) >= checks.coverage:
             mine = set(terms(text))
-            passing = [e.number for e in given if mine & set(terms(e.text))]
+            passing = [n for n, s in given.items() if mine & set(terms(s.text))]
     if not passing:
-        lacking = missing_fact(text, [e.text for e in given])
+        lacking = missing_fact(text, [s.text for s in given.values()])
         if lacking:
             return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
         return Verdict(text, cited, (), "the cited excerpt says something else")
-    lacking = missing_fact(text, [excerpts[n].text for n in passing])
+    lacking = missing_fact(text, [given[n].text for n in passing])
     if lacking:
         return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
     return Verdict(text, cited, tuple(passing))

@@ -136,10 +136,8 @@ class Writer:
             return verdict
         kept = []
         for n in verdict.supporting:
-            reply = "".join(self.timed(
-                self.backend.stream(judge_messages(verdict.text, given[n].text), free=True),
-                deadline,
-            ))  # fmt: skip
+            asked = judge_messages(verdict.text, given[n].sentence.text)
+            reply = "".join(self.timed(self.backend.stream(asked, free=True), deadline))
             if reply.strip().lower().startswith("yes"):
                 kept.append(n)
         reason = "" if kept else "the model, asked, says the cited excerpt does not state it"
@@ -200,7 +198,8 @@ class Writer:
 
 
 def _citation(e: Excerpt) -> Citation:
-    return Citation(e.source, e.title, e.text, e.start, e.end, e.score, e.page)
+    s = e.sentence
+    return Citation(s.source, s.title, s.text, s.start, s.end, e.score, s.page)
 
 
 def _counts(verdicts: list[Verdict]) -> dict[str, float]:
