@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.library import SourceEntry
-from assistant.core.text import STOPWORDS, terms
+from assistant.core.text import STOPWORDS, terms, word_set
 
 TITLE_SHARE = 0.5
 """Share of a title's idf weight a question must hold to name it: half lets "the Friends
@@ -36,28 +36,9 @@ _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, 
 _EVERY = frozenset({"both", "all", "each", "every", "either", "the", "these", "those"})
 _EACH = frozenset({"each", "every", "either", "which", "other"})
 _ALONE = frozenset({"", "one", "ones", "and", "or", "with", "to", "than", "vs", "versus"})
-_SAY = frozenset(
-    {
-        "say",
-        "said",
-        "says",
-        "agree",
-        "argue",
-        "mention",
-        "discuss",
-        "cover",
-        "describe",
-        "talk",
-        "think",
-        "treat",
-        "claim",
-        "differ",
-        "portray",
-        "explain",
-        "see",
-        "view",
-        "suggest",
-    }
+_SAY = word_set(
+    "say said says agree argue mention discuss cover describe talk "
+    "think treat claim differ portray explain see view suggest"
 )  # "what do both say": both sources, as "both Pakistan and India" is not
 _TWO_THEN = _SAY | {"", "is", "are", "was", "were", "do", "does", "have", "has", "agree", "compare",
                     "differ", "disagree", "of", "on", "about", "in"}  # fmt: skip

@@ -19,6 +19,7 @@ from assistant.core.text import stem
 PREFIX = 5  # letters two names must share to be one owner ("pakis", "afgha", "india")
 _NAME = {"NNP", "NNPS"}
 _PHRASE = {"NN", "NNS", "NNP", "NNPS", "JJ", "DT", "HYPH"}
+_WITH_POS = _PHRASE | {"POS"}  # a phrase may hold an owner's "'s"
 
 
 def owner_of(question: Tagged, start: int) -> tuple[str, ...]:
@@ -28,7 +29,7 @@ def owner_of(question: Tagged, start: int) -> tuple[str, ...]:
     tokens = question.tokens
     inside: list[Token] = []
     i = start
-    while i < len(tokens) and (tokens[i].tag in _PHRASE or tokens[i].tag == "POS"):
+    while i < len(tokens) and tokens[i].tag in _WITH_POS:
         if tokens[i].tag == "POS":
             return tuple(t.text.lower() for t in inside if t.tag.startswith("NN"))
         inside.append(tokens[i])
@@ -70,7 +71,7 @@ def _before(tokens: tuple[Token, ...], k: int) -> list[str]:
     """Names in the modifiers before the role noun, and the owner before their "'s"."""
     names = []
     i = k - 1
-    while i >= 0 and tokens[i].tag in _PHRASE | {"POS"}:
+    while i >= 0 and tokens[i].tag in _WITH_POS:
         if _named(tokens[i]):
             names.append(tokens[i].text.lower())
         i -= 1

@@ -97,9 +97,9 @@ def recognise(q: Question, library: Library) -> Intent | None:
     # Words before "summarize" / "an overview" frame the request ("For a class I need ..."):
     # the topic is looked for after it.
     after = asked.start() if asked else 0
-    topic = topic_of(naming, DROP, after)
-    if sourced and not _TOPICAL.search(naming.rest(frozenset(), after)):
-        topic = ""  # of a source, a topic is "about"/"on" something: the rest is the request
+    # Of a source, a topic is "about"/"on" something: the rest is the request.
+    topical = not sourced or _TOPICAL.search(naming.rest(frozenset(), after))
+    topic = topic_of(naming, DROP, after) if topical else ""
     if not (asked or sourced or not topic):
         return None  # "what is the Durand Line about?" asks about a thing, not a source
     return Intent("summary", naming.sources, topic)

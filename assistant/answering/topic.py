@@ -17,14 +17,14 @@ import re
 
 from assistant.answering.library import Library
 from assistant.answering.naming import Naming, is_source_noun
-from assistant.core.text import terms
+from assistant.core.text import terms, word_set
 from assistant.retrieve.hybrid import exact_terms
 
-FORMAT_WORDS = frozenset(
-    """sentence sentences line lines paragraph paragraphs bullet bullets point points word words
-    simple plain english layman terms short brief briefly quick quickly separately overall
-    actually really exactly please pls plz thanks story tell detail details section sections part
-    parts one ones subtitled titled entitled called named headlined everything here all""".split()  # noqa: SIM905
+FORMAT_WORDS = word_set(
+    "sentence sentences line lines paragraph paragraphs bullet bullets point points word words "
+    "simple plain english layman terms short brief briefly quick quickly separately overall "
+    "actually really exactly please pls plz thanks story tell detail details section sections part "
+    "parts one ones subtitled titled entitled called named headlined everything here all"
 )  # how an answer should look or how a source is named, never what it is about
 _FORMAT = re.compile(
     r"\b(in|as|using|with)\s+(a|an|one|two|three|four|five|six|some|a\s+few|few|\d+)?\s*"
