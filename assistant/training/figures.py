@@ -1,0 +1,96 @@
+"""Sentence-level figures of the answer model, given each question's own paragraph.
+
+For every question: the paragraph's sentences are scored, the best is "chosen first"; the best
+probability is the question's answerability. Figures: answer sentence chosen first (answerable
+questions), answerability AUC (answerable against unanswerable), and unanswerable abstained at a
+threshold (fixed, or the one giving at most 10% false abstentions on the same set). Sets: the
+calibration articles of the 19 (training/data.py) and the project's 8 SQuAD articles, FIT and
+REPORT (evaluation/squad/). `threshold_for` is how the shipped threshold is chosen. Left out:
+today's rules scorer (compared end to end by `assistant eval --set squad`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.training.pages import Item
+from assistant.training.pairs import Pair, question_pairs
+
+Score = Callable[[str, Sequence[str]], np.ndarray]
+MAX_FALSE_ABSTENTIONS = 0.10
+
+
+@dataclass(frozen=True)
+class Scored:
+    answerable: bool
+    best: float  # the highest probability of the paragraph's sentences
+    first_right: bool  # the gold sentence scored highest (answerable only)
+
+
+def squad_items(titles: tuple[str, ...]) -> list[Item]:
+    """The project's SQuAD 2.0 articles as training-style items (answers at their real offsets
+    are the first occurrences here too: the gold sentence is found the same way)."""
+    from assistant.evaluation.squad.data import load_articles
+
+    out = []
+    for article in load_articles(titles):
+        for p, para in enumerate(article.paragraphs):
+            for qa in para["qas"]:
+                answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
+                out.append(
+                    Item(article.title, p, para["context"], qa["id"], qa["question"], answers)
+                )
+    return out
+
+
+def group(pairs: Sequence[Pair]) -> list[list[Pair]]:
+    groups: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        groups[p.group].append(p)
+    return list(groups.values())
+
+
+def score_groups(groups: Sequence[Sequence[Pair]], score: Score) -> list[Scored]:
+    out = []
+    for g in groups:
+        probs = score(g[0].question, [p.sentence for p in g])
+        labels = [p.label for p in g]
+        top = int(np.argmax(probs))
+        out.append(Scored(any(labels), float(probs.max()), bool(labels[top])))
+    return out
+
+
+def items_groups(items: Sequence[Item]) -> list[list[Pair]]:
+    return [g for g in (question_pairs(i, 99, "squad2") for i in items) if g]
+
+
+def auc(scored: Sequence[Scored]) -> float:
+    pos = np.array([s.best for s in scored if s.answerable])
+    neg = np.array([s.best for s in scored if not s.answerable])
+    if not len(pos) or not len(neg):
+        return float("nan")
+    ranks = np.concatenate([pos, neg]).argsort().argsort() + 1.0
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def threshold_for(scored: Sequence[Scored], max_false: float = MAX_FALSE_ABSTENTIONS) -> float:
+    """The highest threshold that abstains on at most max_false of the answerable questions."""
+    pos = np.sort([s.best for s in scored if s.answerable])
+    return float(pos[int(np.floor(max_false * len(pos)))]) if len(pos) else 0.5
+
+
+def figures(scored: Sequence[Scored], threshold: float) -> dict[str, float]:
+    answerable = [s for s in scored if s.answerable]
+    unanswerable = [s for s in scored if not s.answerable]
+    return {
+        "questions": len(scored),
+        "chosen_first": float(np.mean([s.first_right for s in answerable])),
+        "auc": auc(scored),
+        "threshold": threshold,
+        "abstained_unanswerable": float(np.mean([s.best < threshold for s in unanswerable])),
+        "false_abstentions": float(np.mean([s.best < threshold for s in answerable])),
+    }
