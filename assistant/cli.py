@@ -68,7 +68,10 @@ def parser() -> argparse.ArgumentParser:
 def _parents() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The flags every command shares, and those of the commands that can write answers."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--sources", help="folder of source files (ASSISTANT_SOURCES)")
+    common.add_argument(
+        "--sources",
+        help="folder of .txt, .md, .html, .pdf and .docx files (ASSISTANT_SOURCES)",
+    )
     common.add_argument("--index", help="folder of the persisted index (ASSISTANT_INDEX)")
     common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
     llm = argparse.ArgumentParser(add_help=False)

@@ -75,14 +75,14 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 
 def test_source_files_lists_every_format_sorted_and_skips_hidden(tmp_path: Path) -> None:
-    for name in ["b.md", "a.txt", "sub/c.html", "sub/d.HTM", "e.pdf", "f.docx", "g.png"]:
+    for name in ["b.md", "a.txt", "sub/c.html", "sub/d.HTM", "e.pdf", "f.docx", "g.png", "h.doc"]:
         write(tmp_path, name, b"x")
     for name in [".hidden.txt", ".git/h.txt", "sub/.cache/i.md"]:
         write(tmp_path, name, b"x")
     (tmp_path / "folder.txt").mkdir()
     listed = [p.relative_to(tmp_path).as_posix() for p in source_files(tmp_path)]
-    assert listed == ["a.txt", "b.md", "e.pdf", "sub/c.html", "sub/d.HTM"]
-    assert set(SUFFIXES) == {".txt", ".md", ".html", ".htm", ".pdf"}
+    assert listed == ["a.txt", "b.md", "e.pdf", "f.docx", "sub/c.html", "sub/d.HTM"]
+    assert set(SUFFIXES) == {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
 
 def test_missing_folder_raises_sources_not_found(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.web import files, render
 from tests.conftest import Server, running_app
+from tests.test_word import ole_file, word_file, write
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations
 
@@ -184,6 +185,22 @@ def test_upload_names_cannot_leave_the_sources_folder(tmp_path: Path) -> None:
     assert not files.remove(folder, "../uploads/My notes.txt")
     assert good.exists()
     assert files.remove(folder, "My-notes.txt")
+
+
+def test_upload_takes_word_files_and_refuses_unusable_ones(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    good = write(uploads, "Glacier notes.docx", word_file())
+    broken = write(uploads, "x.docx", b"\x07not a zip" * 100)
+    locked = write(uploads, "locked.docx", ole_file("EncryptionInfo", "EncryptedPackage"))
+    old = write(uploads, "old.doc", ole_file("WordDocument"))
+    folder = tmp_path / "sources"
+    outcome = files.add(folder, [good, broken, locked, old])
+    assert outcome.added == ["Glacier-notes.docx"] and files.listed(folder) == outcome.added
+    assert outcome.rejected == [
+        "x.docx: corrupt Word file (not a zip package)",
+        "locked.docx: encrypted Word file (needs a password)",
+        "old.doc: only .txt, .md, .html, .htm, .pdf, .docx files are accepted",
+    ]
 
 
 def test_source_text_never_becomes_markup() -> None:

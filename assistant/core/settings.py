@@ -39,7 +39,7 @@ def _default_folder(name: str) -> Path:
 @dataclass(frozen=True)
 class Settings:
     sources: Path = _default_folder("sources")  # noqa: RUF009 (computed once, at import)
-    """Folder of .txt, .md, .html and .pdf files to answer from (ASSISTANT_SOURCES)."""
+    """Folder of .txt, .md, .html, .pdf and .docx files to answer from (ASSISTANT_SOURCES)."""
     index: Path = _default_folder("index")  # noqa: RUF009
     """Folder where the Chroma index and its manifest persist (ASSISTANT_INDEX)."""
     chroma_url: str = ""

@@ -1,11 +1,12 @@
 """Read source files into Documents: text, a title, a content hash, page starts and a note.
 
-Lists `.txt`, `.md`, `.html`/`.htm` and `.pdf` files under a folder (recursively, skipping hidden
-files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected fallback
-encoding reported in `note`; HTML and PDF go through `assistant.ingest.html` and
-`assistant.ingest.pdf`. Files that cannot be used raise `BadSource` with one line
-"<relative path>: <reason>", a file over the size limit among them (before it is read). Titles are
-at most MAX_TITLE_CHARS long. Other formats (Word, EPUB, images) and OCR are left out.
+Lists `.txt`, `.md`, `.html`/`.htm`, `.pdf` and `.docx` files under a folder (recursively, skipping
+hidden files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected
+fallback encoding reported in `note`; HTML, PDF and Word go through `assistant.ingest.html`,
+`assistant.ingest.pdf` and `assistant.ingest.word`. Files that cannot be used raise `BadSource`
+with one line "<relative path>: <reason>", a file over the size limit among them (before it is
+read). Titles are at most MAX_TITLE_CHARS long. Other formats (old binary .doc, EPUB, images) and
+OCR are left out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from assistant.ingest.extracted import (
 )
 from assistant.ingest.html import read_html
 from assistant.ingest.pdf import read_pdf
+from assistant.ingest.word import read_docx
 
 __all__ = [
     "MAX_SOURCE_BYTES",
@@ -38,7 +40,7 @@ __all__ = [
     "too_large",
 ]
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _HTML = frozenset({".html", ".htm"})
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Short Western text is often misjudged (as cp1257, cp1006...) by charset detection; cp1252 wins
@@ -121,6 +123,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 def _extract(suffix: str, data: bytes) -> Extracted:
     if suffix == ".pdf":
         return read_pdf(data)
+    if suffix == ".docx":
+        return read_docx(data)
     if b"\x00" in data and not data.startswith(_UTF16_BOMS):
         raise Unreadable("binary file, not text")
     if suffix in _HTML:

@@ -222,7 +222,8 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
     if not rows:
         return (
             summary
-            + '<div class="ev-empty">No sources yet: upload .txt, .md, .html or .pdf files.</div>'
+            + '<div class="ev-empty">No sources yet: upload .txt, .md, .html, .pdf or .docx '
+            "files.</div>"
         )
     return (
         f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
