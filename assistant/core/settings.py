@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +26,22 @@ from assistant.core.inputs import (
     setting_int,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INDEX_FORMAT_VERSION = 2  # 2: generations, one collection, sentence vectors in metadata
 
 
-def _default_folder(name: str) -> Path:
-    """The project's own folder when running from a checkout, else the current directory's."""
-    candidate = PROJECT_ROOT / name
-    return candidate if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd() / name
+def _in_working_directory(name: str) -> Path:
+    """./name in the directory the settings are made in (as the README says), never the clone's
+    own folder: `make chat` runs from the clone, so it still finds the bundled sources."""
+    return Path.cwd() / name
 
 
 @dataclass(frozen=True)
 class Settings:
-    sources: Path = _default_folder("sources")  # noqa: RUF009 (computed once, at import)
-    """Folder of .txt, .md, .html and .pdf files to answer from (ASSISTANT_SOURCES)."""
-    index: Path = _default_folder("index")  # noqa: RUF009
-    """Folder where the Chroma index and its manifest persist (ASSISTANT_INDEX)."""
+    sources: Path = field(default_factory=lambda: _in_working_directory("sources"))
+    """Folder of .txt, .md, .html and .pdf files to answer from (ASSISTANT_SOURCES); by default
+    ./sources of the working directory when the settings are made."""
+    index: Path = field(default_factory=lambda: _in_working_directory("index"))
+    """Folder where the index generations persist (ASSISTANT_INDEX); by default ./index."""
     chroma_url: str = ""
     """A Chroma server such as http://127.0.0.1:8000; empty means the embedded store in `index`."""
     model: str = ""

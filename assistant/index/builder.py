@@ -34,7 +34,12 @@ from assistant.index.manifest import FileEntry, Manifest
 from assistant.index.store import ChromaStore, Embedded
 from assistant.index.verify import Opened, text_path
 from assistant.ingest.chunking import chunk_document
-from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, source_files
+from assistant.ingest.readers import (
+    MAX_SOURCE_BYTES,
+    read_document,
+    require_folder,
+    source_files,
+)
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
@@ -177,6 +182,7 @@ def refresh(
     embeds every sentence a second time for an answer scorer with a model of its own."""
     limits = limits or Limits()
     started = time.perf_counter()
+    require_folder(sources)  # before the lock makes the index folder: a typo creates nothing
     with generations.build_lock(index):
         current, opened, damage = verify.live(index, stores)
         if current is None:

@@ -33,6 +33,7 @@ __all__ = [
     "SUFFIXES",
     "read_document",
     "read_documents",
+    "require_folder",
     "source_files",
     "title_of",
     "too_large",
@@ -49,10 +50,17 @@ MAX_SOURCE_BYTES = 50 * 2**20
 """The default size limit (the setting max_source_mb)."""
 
 
+def require_folder(folder: Path) -> None:
+    """SourcesNotFound naming the folder and the setting when folder is not a folder."""
+    if not folder.is_dir():
+        raise SourcesNotFound(
+            f"sources folder not found: {folder} (set ASSISTANT_SOURCES or --sources)"
+        )
+
+
 def source_files(folder: Path) -> list[Path]:
     """Readable source files under folder, sorted by relative path."""
-    if not folder.is_dir():
-        raise SourcesNotFound(f"sources folder not found: {folder}")
+    require_folder(folder)
     return sorted(
         p
         for p in folder.rglob("*")
