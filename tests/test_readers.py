@@ -17,6 +17,7 @@ from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.text import paragraph_spans, sentence_spans
 from assistant.core.types import page_at
 from assistant.ingest.chunking import chunk_document
+from assistant.ingest import readers
 from assistant.ingest.pdf import reflow
 from assistant.ingest.readers import SUFFIXES, read_document, read_documents, source_files
 
@@ -486,10 +487,10 @@ def test_os_errors_become_reasons(
     # Runs as root too, where chmod cannot make a file unreadable.
     path = write(tmp_path, "notes.txt", b"text")
 
-    def fail(self: Path) -> bytes:
+    def fail(*args: object, **kwargs: object) -> int:
         raise error
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(readers.os, "open", fail)  # read_document opens without following links
     with pytest.raises(BadSource) as info:
         read_document(tmp_path, path)
     assert str(info.value) == f"notes.txt: {reason}"

@@ -2,13 +2,14 @@
 
 `plan` compares the sources with the live generation's manifest: which files to add, re-embed,
 remove or keep, which to skip (a bad file is skipped with its one-line reason; if it was indexed
-before, its chunks are kept), and whether the settings fingerprint forces a full rebuild. `refresh`
-carries the plan out in a new generation beside the live one (kept chunks are copied with their
-vectors, never re-embedded), checks it as a reader will open it and publishes it in one step; see
-generations.py and verify.py. A live generation that fails its check is rebuilt from the sources
-alone, and the summary says what was wrong with it. Only sentences are embedded: a chunk's vector
-is the length-weighted mean of its sentences' vectors, which retrieved as well as embedding the
-chunk on the dev questions and halves the embedding work.
+before, its chunks are kept; a link is never read: ingest/listing.py), and whether the settings
+fingerprint forces a full rebuild. `refresh` carries the plan out in a new generation beside the
+live one (kept chunks are copied with their vectors, never re-embedded), checks it as a reader
+will open it and publishes it in one step; see generations.py and verify.py. A live generation
+that fails its check is rebuilt from the sources alone, and the summary says what was wrong with
+it. Only sentences are embedded: a chunk's vector is the length-weighted mean of its sentences'
+vectors, which retrieved as well as embedding the chunk on the dev questions and halves the
+embedding work.
 """
 
 from __future__ import annotations
@@ -34,12 +35,7 @@ from assistant.index.manifest import FileEntry, Manifest
 from assistant.index.store import ChromaStore, Embedded
 from assistant.index.verify import Opened, text_path
 from assistant.ingest.chunking import chunk_document
-from assistant.ingest.readers import (
-    MAX_SOURCE_BYTES,
-    read_document,
-    require_folder,
-    source_files,
-)
+from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, require_folder, scan
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
@@ -131,7 +127,8 @@ def plan(
     if manifest.files and manifest.fingerprint != fingerprint_of(recipe):
         p.rebuild_because = _why(manifest.recipe, recipe)
     old = {} if p.rebuild_because else manifest.files
-    listed = source_files(sources)
+    listing = scan(sources)  # links are never read: each is a skip line (listing.py)
+    listed = listing.files
     for path in listed:
         name = path.relative_to(sources).as_posix()
         try:
@@ -153,6 +150,7 @@ def plan(
             p.change.append(name)
     present = {path.relative_to(sources).as_posix() for path in listed}
     p.remove = sorted(name for name in old if name not in present)
+    p.skipped = sorted(p.skipped + listing.skipped)
     return p
 
 

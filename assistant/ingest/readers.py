@@ -1,21 +1,26 @@
 """Read source files into Documents: text, a title, a content hash, page starts and a note.
 
-Lists `.txt`, `.md`, `.html`/`.htm` and `.pdf` files under a folder (recursively, skipping hidden
-files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected fallback
-encoding reported in `note`; HTML and PDF go through `assistant.ingest.html` and
-`assistant.ingest.pdf`. Files that cannot be used raise `BadSource` with one line
-"<relative path>: <reason>", a file over the size limit among them (before it is read). Titles are
-at most MAX_TITLE_CHARS long. Other formats (Word, EPUB, images) and OCR are left out.
+Lists `.txt`, `.md`, `.html`/`.htm` and `.pdf` files under a folder (listing.py: recursively,
+skipping hidden files and folders, never following a link) and reads each into a `Document`; a
+file is opened without following a link, so one swapped in after the listing is refused too.
+Plain text is UTF-8, with a detected fallback encoding reported in `note`; HTML and PDF go
+through `assistant.ingest.html` and `assistant.ingest.pdf`. Files that cannot be used raise
+`BadSource` with one line "<relative path>: <reason>", a file over the size limit among them
+(before it is read). Titles are at most MAX_TITLE_CHARS long. Other formats (Word, EPUB,
+images) and OCR are left out.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.core.errors import BadSource, SourcesNotFound
+from assistant.core.errors import BadSource
 from assistant.core.types import Document
 from assistant.ingest.extracted import (
     Extracted,
@@ -26,6 +31,7 @@ from assistant.ingest.extracted import (
     title_of,
 )
 from assistant.ingest.html import read_html
+from assistant.ingest.listing import SUFFIXES, require_folder, scan
 from assistant.ingest.pdf import read_pdf
 
 __all__ = [
@@ -34,12 +40,12 @@ __all__ = [
     "read_document",
     "read_documents",
     "require_folder",
+    "scan",
     "source_files",
     "title_of",
     "too_large",
 ]
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 _HTML = frozenset({".html", ".htm"})
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Short Western text is often misjudged (as cp1257, cp1006...) by charset detection; cp1252 wins
@@ -50,24 +56,9 @@ MAX_SOURCE_BYTES = 50 * 2**20
 """The default size limit (the setting max_source_mb)."""
 
 
-def require_folder(folder: Path) -> None:
-    """SourcesNotFound naming the folder and the setting when folder is not a folder."""
-    if not folder.is_dir():
-        raise SourcesNotFound(
-            f"sources folder not found: {folder} (set ASSISTANT_SOURCES or --sources)"
-        )
-
-
 def source_files(folder: Path) -> list[Path]:
-    """Readable source files under folder, sorted by relative path."""
-    require_folder(folder)
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and p.is_file()
-    )
+    """The source files under folder (regular files, never links), sorted by relative path."""
+    return scan(folder).files
 
 
 def read_document(folder: Path, path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
@@ -110,9 +101,16 @@ def _relative(folder: Path, path: Path) -> str:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        if reason := too_large(path.stat().st_size, max_bytes):
-            raise Unreadable(reason)
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe must not block
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder")
+            if not stat.S_ISREG(info.st_mode):
+                raise Unreadable("not a regular file")
+            if reason := too_large(info.st_size, max_bytes):
+                raise Unreadable(reason)
+            data = handle.read()
     except FileNotFoundError as exc:
         raise Unreadable("file vanished before it could be read") from exc
     except PermissionError as exc:
@@ -120,6 +118,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     except IsADirectoryError as exc:
         raise Unreadable("is a folder, not a file") from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise Unreadable("a link, not a regular file") from exc
         raise Unreadable(f"cannot read ({one_line(exc.strerror or str(exc))})") from exc
     if not data.strip():
         raise Unreadable("empty file")

@@ -38,16 +38,18 @@ class SourceHandlers:
         self.public = Public(assistant.settings.sources, assistant.settings.index)
 
     def view(self) -> tuple[str, Any]:
-        """The sources table and the remove dropdown's choices, from the folder and the index."""
-        listed = files.listed(self.folder)
+        """The sources table and the remove dropdown's choices, from the folder and the index;
+        links the index does not read are listed with their reason, and can be removed."""
+        found = files.listing(self.folder)
+        listed = found.names(self.folder)
         try:
             indexed = self.assistant.sources()
         except (AssistantError, OSError, ValueError) as exc:
             # A missing or broken index must not hide the files: show them as not indexed.
             log.warning("cannot read the index manifest: %s", type(exc).__name__)
             indexed = []
-        table = render.sources_table(indexed, listed, self.folder)
-        return table, gr.update(choices=listed, value=None)
+        table = render.sources_table(indexed, listed, self.folder, found.links)
+        return table, gr.update(choices=sorted([*listed, *found.links]), value=None)
 
     def upload(
         self,
