@@ -16,8 +16,8 @@ from pypdf import PdfReader, PdfWriter
 from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.text import paragraph_spans, sentence_spans
 from assistant.core.types import page_at
-from assistant.ingest.chunking import chunk_document
 from assistant.ingest import readers
+from assistant.ingest.chunking import chunk_document
 from assistant.ingest.pdf import reflow
 from assistant.ingest.readers import SUFFIXES, read_document, read_documents, source_files
 

@@ -4,26 +4,25 @@ An upload is accepted only with a suffix the index reads, at most `upload_limit`
 smaller of `MAX_UPLOAD_BYTES` and the max_source_mb setting), and when the indexer would read it.
 Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so it
 cannot name a folder, a hidden file or anything outside the sources folder; a name held by
-anything, a link included, is taken. Removing acts on the listed entry itself and never follows
-a link, so removing a link leaves its target alone. Indexing is left to the caller; these
-functions only move files.
+anything, a link included, is taken. Removing never deletes: it moves the listed entry itself
+(a link, not what it points at) to the trash (ingest/trash.py), where it can be restored.
+Indexing is left to the caller; these functions only move files.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
-import stat
 import shutil
+import stat
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.core.errors import AssistantError, BadSource
 from assistant.ingest.listing import Listing, scan
 from assistant.ingest.readers import MAX_SOURCE_BYTES, SUFFIXES, read_document
+from assistant.ingest.trash import discard, free_name, numbered
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -91,7 +90,7 @@ def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) ->
             if twin := _twin(folder, name, upload.read_bytes()):
                 rejected.append(f"{upload.name}: already a source, as {twin}")
                 continue
-            name = _free_name(folder, name)
+            name = free_name(folder, name)
             renamed.append(f"{upload.name}: {safe_name(upload.name)} exists, kept as {name}")
         target = inside(folder, name)
         if Path(name).suffix.lower() not in SUFFIXES:
@@ -109,17 +108,9 @@ def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) ->
     return Outcome(added, rejected, [r for r in renamed if r.rsplit(" ", 1)[-1] in added])
 
 
-def _numbered(name: str) -> Iterator[str]:
-    """name, then name-2, name-3...: the names a same-name upload may have been kept under."""
-    yield name
-    stem, dot, suffix = name.rpartition(".")
-    for n in itertools.count(2):
-        yield f"{stem}-{n}{dot}{suffix}"
-
-
 def _twin(folder: Path, name: str, data: bytes) -> str:
     """The existing name, or numbered variant of it, that holds exactly these bytes, or ''."""
-    for candidate in _numbered(name):
+    for candidate in numbered(name):
         path = folder / candidate
         if not os.path.lexists(path):
             return ""
@@ -129,16 +120,12 @@ def _twin(folder: Path, name: str, data: bytes) -> str:
     return ""
 
 
-def _free_name(folder: Path, name: str) -> str:
-    return next(n for n in _numbered(name) if not os.path.lexists(folder / n))
-
-
 def remove(folder: Path, name: str) -> bool:
-    """Delete one listed source file, or listed link (not what it points at); anything else is
-    refused."""
+    """Move one listed source file, or listed link (not what it points at), to the trash;
+    anything else is refused."""
     if name not in removable(folder):
         return False
-    (folder / name).unlink()
+    discard(folder, name)
     return True
 
 
