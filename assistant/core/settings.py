@@ -74,7 +74,11 @@ class Settings:
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000
-    """Longest question accepted, by every entry point alike (the web's box stops typing there)."""
+    """Longest question accepted, by every entry point alike (the web's box stops typing there);
+    each earlier message of a history is cut to it too."""
+    max_history_turns: int = 20
+    """Latest turns of a history that answering reads (a turn: a question and its answer); an
+    older part is dropped, not refused, so a long conversation costs what a short one does."""
     max_sentence_chars: int = 800
     """The longest sentence: a longer one (an endless line) is cut at spaces into parts this long
     at most, so quotes, spaCy and the embedder only see bounded text. Part of the recipe."""
