@@ -101,7 +101,7 @@ def test_missing_folder_raises_sources_not_found(tmp_path: Path) -> None:
             "old.txt",
             "Café naïve – “quoted” text, déjà vu.\n".encode("cp1252"),
             "Café naïve – “quoted” text, déjà vu.\n",
-            "Café naïve – “quoted” text, déjà vu.",
+            "Old",  # a sentence, not a heading: the file's name
             "not UTF-8; decoded as cp1252",
         ),
         ("short.txt", "Caf\u00e9\n".encode("cp1252"), "Caf\u00e9\n", "Caf\u00e9", "cp1252"),
@@ -118,7 +118,40 @@ def test_plain_text(
 
 
 def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
-    assert read_document(tmp_path, write(tmp_path, "x.md", b"#\n##\n")).title == "x"
+    assert read_document(tmp_path, write(tmp_path, "x.md", b"#\n##\n")).title == "X"
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        ("Pakistan Reaps What It Sowed", "Pakistan Reaps What It Sowed"),
+        ("Pakistan and the Afghan Taliban: Friends Becoming Foes", "= first"),
+        ("What Next for Kabul?", "= first"),
+        ("U.S. Policy in South Asia, 2001–2021", "= first"),
+        ("Mr. Khan Goes to Washington", "= first"),
+        ("# A Markdown heading. With two sentences.", "A Markdown heading. With two sentences."),
+        ("The Baltoro Glacier is about 63 kilometres long.", ""),
+        ("It rained all week. Then the river rose", ""),
+        ("Is it over? Nobody knows", ""),
+        ("A heading-like line " + "that goes on " * 7, ""),  # 111 characters: a paragraph
+    ],
+)
+def test_a_first_line_is_the_title_only_when_it_reads_as_a_heading(
+    tmp_path: Path, first: str, title: str
+) -> None:
+    path = write(tmp_path, "pakistan-reaps_what.it-sowed.txt", f"{first}\n\nBody.\n".encode())
+    expected = first if title == "= first" else title or "Pakistan reaps what it sowed"
+    assert read_document(tmp_path, path).title == expected
+
+
+def test_the_bundled_sources_keep_their_titles() -> None:
+    sources = Path(__file__).resolve().parents[1] / "sources"
+    assert {d.source: d.title for d in read_documents(sources)} == {
+        "pakistan-and-the-afghan-taliban-friends-becoming-foes.txt": (
+            "Pakistan and the Afghan Taliban: Friends Becoming Foes"
+        ),
+        "pakistan-reaps-what-it-sowed.txt": "Pakistan Reaps What It Sowed",
+    }
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ file is opened without following a link, so one swapped in after the listing is 
 Plain text is UTF-8, with a detected fallback encoding reported in `note`; HTML and PDF go
 through `assistant.ingest.html` and `assistant.ingest.pdf`. Files that cannot be used raise
 `BadSource` with one line "<relative path>: <reason>", a file over the size limit among them
-(before it is read). Titles are at most MAX_TITLE_CHARS long. Other formats (Word, EPUB,
-images) and OCR are left out.
+(before it is read). A plain-text file's title is its first line when that reads as a heading
+(extracted.heading_of), else its file name made readable; titles are at most MAX_TITLE_CHARS
+long. Other formats (Word, EPUB, images) and OCR are left out.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from assistant.core.types import Document
 from assistant.ingest.extracted import (
     Extracted,
     Unreadable,
+    heading_of,
     looks_binary,
     one_line,
+    readable_name,
     short_title,
     title_of,
 )
@@ -72,7 +75,7 @@ def read_document(folder: Path, path: Path, max_bytes: int = MAX_SOURCE_BYTES) -
         raise BadSource(f"{source}: {exc}") from exc
     return Document(
         source=source,
-        title=short_title(extracted.title) or short_title(path.stem),
+        title=short_title(extracted.title) or readable_name(path.stem),
         text=extracted.text,
         sha256=hashlib.sha256(data).hexdigest(),
         pages=extracted.pages,
@@ -142,7 +145,7 @@ def _read_text(data: bytes) -> Extracted:
         raise Unreadable("binary file, not text")
     if not text.strip():
         raise Unreadable("empty file")
-    return Extracted(text=text, title=title_of(text), note=note)
+    return Extracted(text=text, title=heading_of(text), note=note)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
