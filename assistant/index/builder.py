@@ -52,6 +52,7 @@ class Limits:
     sentence_chars: int = MAX_SENTENCE_CHARS
     source_bytes: int = MAX_SOURCE_BYTES
 
+
 # Chunks per embedding call. The model sorts each call's sentences by length before batching,
 # so bigger calls pad less: 64 chunks a call ran at 39 chunks/s, 256 at 45, 1024 at 50 (the
 # model alone on the same sentences in one call: 50). The progress bar moves once per call.
@@ -61,7 +62,9 @@ _GROUP = 1024
 class Stores(verify.Stores, Protocol):
     """How a generation folder maps to a Chroma store (store.StoreFactory)."""
 
-    def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore: ...
+    def clone(
+        self, source: Path, target: Path, keep: list[str], drop: list[str]
+    ) -> ChromaStore: ...
 
     def discard(self, folder: Path) -> None: ...
 
