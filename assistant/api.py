@@ -185,8 +185,9 @@ class Assistant:
         """Answer snapshots: the quotes at once, then, when the llm setting names a model, the
         written answer as it grows (answering/written.py), the last one final. The model reads
         the fact path's best-scored candidate sentences as its excerpts."""
-        text = clean_question(question, self.settings.max_question_chars)
-        messages = clean_history(history)
+        s = self.settings
+        text = clean_question(question, s.max_question_chars)
+        messages = clean_history(history, s.max_history_turns, s.max_question_chars)
         library = self.library(check_top_k(top_k))
         q = self._reading(library.view, lambda: understand(text, messages, library))
         quotes = self._reading(library.view, lambda: intents.answer(q, library))

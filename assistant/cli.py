@@ -1,8 +1,10 @@
-"""The `assistant` command: index, ask, chat, serve, eval. Library errors become one line, exit 1.
+"""The `assistant` command: index, ask, chat, serve, eval, sources. Library errors become one line,
+exit 1.
 
 Flags shared by every command (--sources, --index, --chroma-url) override ASSISTANT_* variables,
-which override the defaults in `assistant.core.settings`. The `eval` command is cli_eval.py's; the
-Assistant a command's flags make, progress bars and printing an answer are cli_common.py's.
+which override the defaults in `assistant.core.settings`. The `eval` command is cli_eval.py's and
+`sources` (the folder and its trash) cli_sources.py's; the Assistant a command's flags make,
+progress bars and printing an answer are cli_common.py's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 
 from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
 from assistant.cli_eval import add_eval, cmd_eval
+from assistant.cli_sources import add_sources, cmd_sources
 from assistant.core.errors import AssistantError
 
 EPILOG = """examples:
@@ -31,6 +34,7 @@ EPILOG = """examples:
   assistant eval --llm openai:qwen --llm-url http://127.0.0.1:8080/v1      the written answers'
                                        metrics beside the quotes' (docs/llm.md)
   assistant eval --set squad --dump squad.jsonl   the same on SQuAD 2.0's REPORT articles
+  assistant sources --trash            files the web chat removed, kept until emptied
 """
 
 
@@ -62,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_web(sub, [common, llm])
     add_eval(sub, [common, llm])
+    add_sources(sub)
     return p
 
 
@@ -245,6 +250,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "eval": cmd_eval,
     "hash-password": cmd_hash_password,
+    "sources": cmd_sources,
 }
 
 if __name__ == "__main__":

@@ -66,6 +66,21 @@ def test_follow_up_retrieves_with_the_earlier_subject(built: Assistant) -> None:
     assert "facilitated by the Afghan Taliban" in follow.text
 
 
+@pytest.mark.parametrize(("fillers", "carried"), [(19, True), (20, False)])
+def test_answer_reads_only_the_latest_turns(built: Assistant, fillers: int, carried: bool) -> None:
+    """The earlier subject counts while its turn is among the latest max_history_turns (20)."""
+    first = built.answer(GENERAL)
+    filler = [{"role": "user", "content": "ok"}, {"role": "assistant", "content": "ok"}]
+    history = [
+        {"role": "user", "content": GENERAL},
+        {"role": "assistant", "content": first.text + " x" * 200_000},  # cut, not refused
+        *filler * fillers,
+    ]
+    follow = built.answer("Who facilitated those talks?", history)
+    assert ("TTP" in follow.query) is carried
+    assert follow.query == follow.question or carried
+
+
 @pytest.mark.parametrize(
     ("question", "needle"),
     [

@@ -202,11 +202,16 @@ def test_upload_indexes_by_itself_and_remove_stops_citing(
     page.locator("#remove input").click()
     page.get_by_role("option", name="Lighthouse-notes.txt").click()
     page.get_by_role("button", name="Remove source").click()
+    confirm = page.get_by_role("button", name="Yes, move it to the trash")
+    confirm.wait_for()  # the first click only asks
+    assert (server.folder / "Lighthouse-notes.txt").exists()
+    confirm.click()
     page.wait_for_function(
         "() => document.querySelector('#status textarea').value.startsWith('Removed')",
         timeout=120_000,
     )
     assert not (server.folder / "Lighthouse-notes.txt").exists()
+    assert list((server.folder / ".assistant-trash").rglob("Lighthouse-notes.txt"))  # kept
     assert "Lighthouse" not in page.locator("#sources-table").inner_text()
     page.get_by_role("tab", name="Chat").click()
     ask(page, lighthouse)

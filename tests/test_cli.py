@@ -127,8 +127,61 @@ def test_missing_sources_folder_is_one_line(tmp_path: Path) -> None:
     done = run("index", "--sources", str(tmp_path / "nowhere"), "--index", str(tmp_path / "i"))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"error: sources folder not found: {tmp_path / 'nowhere'}"
+        f"error: sources folder not found: {tmp_path / 'nowhere'} "
+        "(set ASSISTANT_SOURCES or --sources)"
     ]
+    assert not (tmp_path / "i").exists()  # nothing made for a mistyped folder
+
+
+def in_folder(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command run from cwd with no ASSISTANT_SOURCES or ASSISTANT_INDEX set."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSISTANT_SOURCES", "ASSISTANT_INDEX")}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True, text=True, timeout=300, env=env, cwd=cwd,
+    )  # fmt: skip
+
+
+def test_the_working_directory_holds_the_default_folders(tmp_path: Path) -> None:
+    """./sources and ./index of the directory it runs in, not the clone's own folders."""
+    missing = in_folder(tmp_path, "index")
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines() == [
+        f"error: sources folder not found: {tmp_path / 'sources'} "
+        "(set ASSISTANT_SOURCES or --sources)"
+    ]
+    assert not (tmp_path / "index").exists()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "only-here.txt").write_text("Glaciers\n\nIce.", encoding="utf-8")
+    planned = in_folder(tmp_path, "index", "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stdout.splitlines() == [
+        "add: only-here.txt",
+        "1 to add, 0 to re-embed, 0 to remove, 0 unchanged, 0 skipped",
+    ]
+
+
+ANSWER = """
+from assistant import answer
+try:
+    print(answer("Who replaced Imran Khan?").citations[0].source)
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+def test_answer_reads_the_working_directory(tmp_path: Path) -> None:
+    python = [sys.executable, "-c", ANSWER]
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSISTANT_SOURCES", "ASSISTANT_INDEX")}
+    done = subprocess.run(python, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.stdout.strip() == (
+        f"SourcesNotFound sources folder not found: {tmp_path / 'sources'} "
+        "(set ASSISTANT_SOURCES or --sources)"
+    )
+    copy_sources(tmp_path / "sources")
+    done = subprocess.run(python, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.stdout.strip() == "pakistan-reaps-what-it-sowed.txt", done.stderr
+    assert (tmp_path / "index" / "CURRENT").exists()  # built where it runs, on first use
 
 
 def chat(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:

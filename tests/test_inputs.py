@@ -22,7 +22,6 @@ from assistant.core.errors import (
     QuestionTooLong,
 )
 from assistant.core.inputs import (
-    HISTORY_MESSAGES,
     SETTING_RANGES,
     check_top_k,
     clean_history,
@@ -126,14 +125,51 @@ def test_clean_history_takes_messages_and_pairs(history: Any, expected: list[Any
         ([{"role": "bot", "content": "x"}], "history item 0 has role 'bot'"),
         ([{"role": "user", "content": 5}], "history item 0 has content of type int, not text"),
         ([{"role": "user", "content": [{"text": 5}]}], "history item 0 has content of type list"),
-        ([USER] * (HISTORY_MESSAGES + 1), f"the limit is {HISTORY_MESSAGES}"),
-        ([{"role": "user", "content": "x" * 100_001}], "longer than 100000 characters"),
+        ([USER] * 50 + [5], "history item 50 must be a message"),  # numbered as given
     ],
 )
 def test_clean_history_refuses_in_one_line(history: Any, message: str) -> None:
     with pytest.raises(BadHistory) as raised:
         clean_history(history)
     assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def turns(n: int) -> list[dict[str, str]]:
+    return [
+        {"role": role, "content": f"{role} {i}"} for i in range(n) for role in ("user", "assistant")
+    ]
+
+
+def test_a_long_history_is_cut_to_its_latest_turns_not_refused() -> None:
+    assert clean_history(turns(30), 20, 2000) == turns(30)[20:]
+    assert clean_history(turns(30)[:-1], 20, 2000) == turns(30)[20:-1]  # no reply yet
+    assert clean_history(turns(5), 20, 2000) == turns(5)
+    assert clean_history(turns(5), 0, 2000) == []
+    pairs = [(f"user {i}", f"assistant {i}") for i in range(30)]
+    assert clean_history(pairs, 20, 2000) == turns(30)[20:]
+    assert clean_history([[1, 2], *turns(20)], 20, 2000) == turns(20)  # out of reach: not read
+    assert len(clean_history([USER] * 1_000_000)) == 20  # the default: 20 turns
+
+
+def test_each_message_is_cut_to_the_question_cap() -> None:
+    long = [
+        {"role": "user", "content": "x" * 1_000_000},
+        {"role": "assistant", "content": "y" * 50},
+    ]
+    assert clean_history(long, 20, 40) == [
+        {"role": "user", "content": "x" * 40 + "…"},
+        {"role": "assistant", "content": "y" * 40 + "…"},
+    ]
+    assert clean_history(long)[0]["content"] == "x" * 2000 + "…"  # max_question_chars' default
+
+
+def test_the_history_bound_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().max_history_turns == 20
+    monkeypatch.setenv("ASSISTANT_MAX_HISTORY_TURNS", "3")
+    assert Settings.from_env().max_history_turns == 3
+    monkeypatch.setenv("ASSISTANT_MAX_HISTORY_TURNS", "-1")
+    with pytest.raises(BadSetting, match=r"^ASSISTANT_MAX_HISTORY_TURNS must be a whole number"):
+        Settings.from_env()
 
 
 @pytest.mark.parametrize(("top_k", "expected"), [(None, None), (1, 1), (6, 6), (100, 100)])

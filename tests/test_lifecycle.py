@@ -20,6 +20,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.core.types import Answer
 from assistant.index import generations
+from assistant.ingest.listing import Listing
 from tests.conftest import copy_sources
 
 QUESTION = "How many terrorist attacks has the TTP launched since the Taliban returned?"
@@ -85,14 +86,14 @@ def test_a_file_that_vanishes_mid_run_is_skipped(
 
     sources = copy_sources(tmp_path / "sources")
     (sources / "glaciers.txt").write_text(GLACIER, encoding="utf-8")
-    listed = builder.source_files
+    listed = builder.scan
 
-    def list_then_delete(folder: Path) -> list[Path]:
+    def list_then_delete(folder: Path) -> Listing:
         found = listed(folder)
         (folder / "glaciers.txt").unlink()  # gone between listing and reading
         return found
 
-    monkeypatch.setattr(builder, "source_files", list_then_delete)
+    monkeypatch.setattr(builder, "scan", list_then_delete)
     summary = Assistant(sources=sources, index=tmp_path / "index").index()
     assert summary.files == 2 and "skipped glaciers.txt: " in summary.line()
 

@@ -16,6 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from assistant.core.errors import BadSource, SourcesNotFound
 from assistant.core.text import paragraph_spans, sentence_spans
 from assistant.core.types import page_at
+from assistant.ingest import readers
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.pdf import reflow
 from assistant.ingest.readers import SUFFIXES, read_document, read_documents, source_files
@@ -100,7 +101,7 @@ def test_missing_folder_raises_sources_not_found(tmp_path: Path) -> None:
             "old.txt",
             "Café naïve – “quoted” text, déjà vu.\n".encode("cp1252"),
             "Café naïve – “quoted” text, déjà vu.\n",
-            "Café naïve – “quoted” text, déjà vu.",
+            "Old",  # a sentence, not a heading: the file's name
             "not UTF-8; decoded as cp1252",
         ),
         ("short.txt", "Caf\u00e9\n".encode("cp1252"), "Caf\u00e9\n", "Caf\u00e9", "cp1252"),
@@ -117,7 +118,40 @@ def test_plain_text(
 
 
 def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
-    assert read_document(tmp_path, write(tmp_path, "x.md", b"#\n##\n")).title == "x"
+    assert read_document(tmp_path, write(tmp_path, "x.md", b"#\n##\n")).title == "X"
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        ("Pakistan Reaps What It Sowed", "Pakistan Reaps What It Sowed"),
+        ("Pakistan and the Afghan Taliban: Friends Becoming Foes", "= first"),
+        ("What Next for Kabul?", "= first"),
+        ("U.S. Policy in South Asia, 2001–2021", "= first"),
+        ("Mr. Khan Goes to Washington", "= first"),
+        ("# A Markdown heading. With two sentences.", "A Markdown heading. With two sentences."),
+        ("The Baltoro Glacier is about 63 kilometres long.", ""),
+        ("It rained all week. Then the river rose", ""),
+        ("Is it over? Nobody knows", ""),
+        ("A heading-like line " + "that goes on " * 7, ""),  # 111 characters: a paragraph
+    ],
+)
+def test_a_first_line_is_the_title_only_when_it_reads_as_a_heading(
+    tmp_path: Path, first: str, title: str
+) -> None:
+    path = write(tmp_path, "pakistan-reaps_what.it-sowed.txt", f"{first}\n\nBody.\n".encode())
+    expected = first if title == "= first" else title or "Pakistan reaps what it sowed"
+    assert read_document(tmp_path, path).title == expected
+
+
+def test_the_bundled_sources_keep_their_titles() -> None:
+    sources = Path(__file__).resolve().parents[1] / "sources"
+    assert {d.source: d.title for d in read_documents(sources)} == {
+        "pakistan-and-the-afghan-taliban-friends-becoming-foes.txt": (
+            "Pakistan and the Afghan Taliban: Friends Becoming Foes"
+        ),
+        "pakistan-reaps-what-it-sowed.txt": "Pakistan Reaps What It Sowed",
+    }
 
 
 @pytest.mark.parametrize(
@@ -486,10 +520,10 @@ def test_os_errors_become_reasons(
     # Runs as root too, where chmod cannot make a file unreadable.
     path = write(tmp_path, "notes.txt", b"text")
 
-    def fail(self: Path) -> bytes:
+    def fail(*args: object, **kwargs: object) -> int:
         raise error
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(readers.os, "open", fail)  # read_document opens without following links
     with pytest.raises(BadSource) as info:
         read_document(tmp_path, path)
     assert str(info.value) == f"notes.txt: {reason}"

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from assistant.api import Assistant
+from assistant.ingest import trash
 from assistant.web import access, files
 from assistant.web.access import AuthRequired, BadUsers
 from assistant.web.handlers import Handlers
@@ -101,7 +102,7 @@ def test_every_event_refuses_a_caller_without_a_session(exposed: str) -> None:
             assert ann.post("login", data={"username": "ann", "password": "s3cret"}).is_success
             config = ann.get("config").json()
         ids = {c["props"].get("elem_id") for c in config["components"]}
-        assert {"upload", "remove", "rebuild", "question"} <= ids  # the events exist
+        assert {"upload", "remove", "confirm-remove", "restore", "rebuild", "question"} <= ids
         events = range(len(config["dependencies"]))
         for fn_index in events:  # the hidden ones too: upload, remove, rebuild
             join = anonymous.post(
@@ -146,13 +147,15 @@ def test_read_only_has_no_source_management(built: Assistant, tmp_path: Path) ->
     with running_app(assistant) as server:
         config = httpx.get(server.url + "config").json()
     ids = {c["props"].get("elem_id") for c in config["components"]}
-    assert not ids & {"upload", "remove", "rebuild", "status"}
+    assert not ids & {"upload", "remove", "confirm-remove", "trash", "restore", "rebuild", "status"}
     assert "sources-table" in ids
     manage = SourceHandlers(assistant)
     upload = tmp_path / "planted.txt"
     upload.write_text("Planted text that should never be indexed.", encoding="utf-8")
     assert manage.upload([str(upload)])[0].startswith("Sources cannot be changed here")
     assert manage.remove(before[0])[0].startswith("Sources cannot be changed here")
+    assert manage.ask_remove(before[0])[0].startswith("Sources cannot be changed here")
+    assert manage.restore("x/y.txt")[0].startswith("Sources cannot be changed here")
     assert manage.rebuild().startswith("Sources cannot be changed here")
     assert sorted(p.name for p in folder.iterdir()) == before
 
@@ -193,10 +196,15 @@ def test_a_removed_source_is_not_cited_after_the_remove(tmp_path: Path) -> None:
     question = "How many people were killed in the attack on the army school in Peshawar?"
     removed = "pakistan-reaps-what-it-sowed.txt"
     assert removed in {c.source for c in assistant.answer(question).citations}
-    status = SourceHandlers(assistant).remove(removed)[0]
-    assert status.startswith(f"Removed {removed}.\nIndexed 1 files")
+    manage = SourceHandlers(assistant)
+    status = manage.remove(removed)[0]
+    assert status.startswith(f"Removed {removed}: it is in the trash until restored.\nIndexed 1 ")
     assert removed not in {c.source for c in assistant.answer(question).citations}
     assert removed not in {s.source for s in assistant.sources()}
+    [kept] = trash.items(folder)  # moved, not deleted, and not indexed from the trash
+    status = manage.restore(kept.item)[0]
+    assert status.startswith(f"Restored {removed}.\nIndexed 2 files: ")
+    assert removed in {c.source for c in assistant.answer(question).citations}
 
 
 def _free_port() -> int:

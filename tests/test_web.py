@@ -70,13 +70,14 @@ def test_unanswerable_question_abstains_calmly(client: Any) -> None:
     assert answer["citations"] == []
 
 
-def test_empty_question_is_one_clean_line(client: Any) -> None:
+def test_empty_question_is_one_clean_line(client: Any, capfd: pytest.CaptureFixture[str]) -> None:
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError) as raised:
         client.predict("   ", 0, api_name="/ask")
     assert "question is empty" in str(raised.value)
     assert "Traceback" not in str(raised.value)
+    assert "Traceback" not in capfd.readouterr().err  # nor in the server's own output
 
 
 @pytest.mark.parametrize(

@@ -85,3 +85,7 @@ class LLMFailure(AssistantError):
 
 class LLMTimeout(LLMFailure):
     """The LLM did not finish one answer within llm_timeout seconds."""
+
+
+class NotInTrash(AssistantError):
+    """A removed source to restore is not in the sources folder's trash."""

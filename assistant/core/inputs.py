@@ -4,7 +4,9 @@ Pure functions that return a clean value or raise one typed error whose message 
 the limit and the setting. The question is stripped, its whitespace and control characters folded
 to single spaces, valid surrogate pairs joined and lone surrogates refused, and its length capped
 (`max_question_chars`). The history becomes a list of {"role", "content"} messages from either chat
-messages or the (user, assistant) pairs older Gradio chats hold. What it leaves out: whether the
+messages or the (user, assistant) pairs older Gradio chats hold; only its latest turns are read
+(`max_history_turns`), each message cut to the question's cap, so a long history is cut, not
+refused, and costs no more than a short one. What it leaves out: whether the
 question makes sense, is in English or tries to instruct the assistant. Those are answered (or
 abstained from) like any other question, since the answer only ever quotes the sources.
 """
@@ -35,6 +37,7 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "batch_size": (1, 4096),
     "web_workers": (1, 10_000),
     "max_question_chars": (10, 100_000),
+    "max_history_turns": (0, 1000),
     "max_sentence_chars": (100, 100_000),  # shorter would cut ordinary sentences apart
     "max_source_mb": (1, 100_000),
     "llm_threads": (1, 256),
@@ -50,8 +53,8 @@ FLOAT_RANGES: dict[str, tuple[float, float]] = {
 }
 LLM_KINDS = ("ollama", "openai", "gguf")  # assistant/llm/base.py holds their factories
 UNSUPPORTED = ("mark", "drop")
-HISTORY_MESSAGES = 1000  # more is not a conversation; follow-ups read only the last few turns
-MESSAGE_CHARS = 100_000  # one earlier message, question or answer
+HISTORY_TURNS = 20  # the default of max_history_turns; follow-ups read only the last few
+MESSAGE_CHARS = 2000  # the default of max_question_chars, which caps each earlier message too
 ROLES = ("user", "assistant", "system")
 
 _CONTROL = re.compile(r"(?!\s)[\x00-\x1f\x7f-\x9f]")  # noise: "Pesh\x00awar" -> "Peshawar"
@@ -93,40 +96,48 @@ def _joined_pairs(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
-def clean_history(history: object) -> list[dict[str, str]]:
-    """Chat messages, or (user, assistant) pairs, as {"role", "content"} messages, or BadHistory."""
+def clean_history(
+    history: object, max_turns: int = HISTORY_TURNS, max_chars: int = MESSAGE_CHARS
+) -> list[dict[str, str]]:
+    """Chat messages, or (user, assistant) pairs, as {"role", "content"} messages, or BadHistory.
+
+    Only the latest max_turns turns are read (a turn: a user message and the replies after it),
+    and each message is cut to max_chars: an older or longer part is dropped, never refused."""
     if history is None:
         return []
     if isinstance(history, str | bytes | Mapping) or not isinstance(history, list | tuple):
         raise BadHistory(f"the history must be a list of messages, not {type(history).__name__}")
-    if len(history) > HISTORY_MESSAGES:
-        raise BadHistory(
-            f"the history holds {len(history)} messages; the limit is {HISTORY_MESSAGES}"
-        )
+    first = max(0, len(history) - 2 * max_turns)  # a turn is one item (a pair) or two
+    recent = history[first:] if max_turns else []
     messages: list[dict[str, str]] = []
-    for i, item in enumerate(history):
+    for i, item in enumerate(recent, start=first):
         if isinstance(item, Mapping):
-            messages.append(_message(i, item.get("role"), item.get("content")))
+            messages.append(_message(i, item.get("role"), item.get("content"), max_chars))
         elif isinstance(item, list | tuple) and len(item) == 2:
-            pair = zip(ROLES[:2], item, strict=True)
-            messages += [_message(i, role, text) for role, text in pair if text is not None]
+            pair = [(r, t) for r, t in zip(ROLES[:2], item, strict=True) if t is not None]
+            messages += [_message(i, role, text, max_chars) for role, text in pair]
         else:
             raise BadHistory(
                 f"history item {i} must be a message {{'role', 'content'}} or a (user, assistant) "
                 f"pair, not {type(item).__name__}"
             )
-    return [m for m in messages if m["role"] != "system" and m["content"]]
+    kept = [m for m in messages if m["role"] != "system" and m["content"]]
+    return _latest_turns(kept, max_turns)
 
 
-def _message(i: int, role: object, content: object) -> dict[str, str]:
+def _latest_turns(messages: list[dict[str, str]], max_turns: int) -> list[dict[str, str]]:
+    """The messages from the max_turns-th last user message on (all when there are fewer)."""
+    users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    return messages[users[-max_turns] :] if max_turns and len(users) >= max_turns else messages
+
+
+def _message(i: int, role: object, content: object, max_chars: int) -> dict[str, str]:
     if role is None:
         raise BadHistory(f"history item {i} has no role; use 'user' or 'assistant'")
     if role not in ROLES:
         raise BadHistory(f"history item {i} has role {str(role)[:20]!r}; use 'user' or 'assistant'")
     text = _content(i, content)
-    if len(text) > MESSAGE_CHARS:
-        raise BadHistory(f"history item {i} is longer than {MESSAGE_CHARS} characters")
-    text = _CONTROL.sub("", shown(text, MESSAGE_CHARS))
+    text = _CONTROL.sub("", shown(text[: max_chars + 1], max_chars))  # cut, as a question is
     return {"role": str(role), "content": text.strip()}
 
 

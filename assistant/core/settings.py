@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +26,22 @@ from assistant.core.inputs import (
     setting_int,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INDEX_FORMAT_VERSION = 2  # 2: generations, one collection, sentence vectors in metadata
 
 
-def _default_folder(name: str) -> Path:
-    """The project's own folder when running from a checkout, else the current directory's."""
-    candidate = PROJECT_ROOT / name
-    return candidate if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd() / name
+def _in_working_directory(name: str) -> Path:
+    """./name in the directory the settings are made in (as the README says), never the clone's
+    own folder: `make chat` runs from the clone, so it still finds the bundled sources."""
+    return Path.cwd() / name
 
 
 @dataclass(frozen=True)
 class Settings:
-    sources: Path = _default_folder("sources")  # noqa: RUF009 (computed once, at import)
-    """Folder of .txt, .md, .html, .pdf and .docx files to answer from (ASSISTANT_SOURCES)."""
-    index: Path = _default_folder("index")  # noqa: RUF009
-    """Folder where the Chroma index and its manifest persist (ASSISTANT_INDEX)."""
+    sources: Path = field(default_factory=lambda: _in_working_directory("sources"))
+    """Folder of .txt, .md, .html, .pdf and .docx files to answer from (ASSISTANT_SOURCES); by default
+    ./sources of the working directory when the settings are made."""
+    index: Path = field(default_factory=lambda: _in_working_directory("index"))
+    """Folder where the index generations persist (ASSISTANT_INDEX); by default ./index."""
     chroma_url: str = ""
     """A Chroma server such as http://127.0.0.1:8000; empty means the embedded store in `index`."""
     model: str = ""
@@ -74,7 +74,11 @@ class Settings:
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000
-    """Longest question accepted, by every entry point alike (the web's box stops typing there)."""
+    """Longest question accepted, by every entry point alike (the web's box stops typing there);
+    each earlier message of a history is cut to it too."""
+    max_history_turns: int = 20
+    """Latest turns of a history that answering reads (a turn: a question and its answer); an
+    older part is dropped, not refused, so a long conversation costs what a short one does."""
     max_sentence_chars: int = 800
     """The longest sentence: a longer one (an endless line) is cut at spaces into parts this long
     at most, so quotes, spaCy and the embedder only see bounded text. Part of the recipe."""

@@ -2,13 +2,14 @@
 
 `plan` compares the sources with the live generation's manifest: which files to add, re-embed,
 remove or keep, which to skip (a bad file is skipped with its one-line reason; if it was indexed
-before, its chunks are kept), and whether the settings fingerprint forces a full rebuild. `refresh`
-carries the plan out in a new generation beside the live one (kept chunks are copied with their
-vectors, never re-embedded), checks it as a reader will open it and publishes it in one step; see
-generations.py and verify.py. A live generation that fails its check is rebuilt from the sources
-alone, and the summary says what was wrong with it. Only sentences are embedded: a chunk's vector
-is the length-weighted mean of its sentences' vectors, which retrieved as well as embedding the
-chunk on the dev questions and halves the embedding work.
+before, its chunks are kept; a link is never read: ingest/listing.py), and whether the settings
+fingerprint forces a full rebuild. `refresh` carries the plan out in a new generation beside the
+live one (kept chunks are copied with their vectors, never re-embedded), checks it as a reader
+will open it and publishes it in one step; see generations.py and verify.py. A live generation
+that fails its check is rebuilt from the sources alone, and the summary says what was wrong with
+it. Only sentences are embedded: a chunk's vector is the length-weighted mean of its sentences'
+vectors, which retrieved as well as embedding the chunk on the dev questions and halves the
+embedding work.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from assistant.index.manifest import FileEntry, Manifest
 from assistant.index.store import ChromaStore, Embedded
 from assistant.index.verify import Opened, text_path
 from assistant.ingest.chunking import chunk_document
-from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, source_files
+from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, require_folder, scan
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
@@ -51,6 +52,7 @@ class Limits:
     sentence_chars: int = MAX_SENTENCE_CHARS
     source_bytes: int = MAX_SOURCE_BYTES
 
+
 # Chunks per embedding call. The model sorts each call's sentences by length before batching,
 # so bigger calls pad less: 64 chunks a call ran at 39 chunks/s, 256 at 45, 1024 at 50 (the
 # model alone on the same sentences in one call: 50). The progress bar moves once per call.
@@ -60,7 +62,9 @@ _GROUP = 1024
 class Stores(verify.Stores, Protocol):
     """How a generation folder maps to a Chroma store (store.StoreFactory)."""
 
-    def clone(self, source: Path, target: Path, keep: list[str], drop: list[str]) -> ChromaStore: ...
+    def clone(
+        self, source: Path, target: Path, keep: list[str], drop: list[str]
+    ) -> ChromaStore: ...
 
     def discard(self, folder: Path) -> None: ...
 
@@ -126,7 +130,8 @@ def plan(
     if manifest.files and manifest.fingerprint != fingerprint_of(recipe):
         p.rebuild_because = _why(manifest.recipe, recipe)
     old = {} if p.rebuild_because else manifest.files
-    listed = source_files(sources)
+    listing = scan(sources)  # links are never read: each is a skip line (listing.py)
+    listed = listing.files
     for path in listed:
         name = path.relative_to(sources).as_posix()
         try:
@@ -148,6 +153,7 @@ def plan(
             p.change.append(name)
     present = {path.relative_to(sources).as_posix() for path in listed}
     p.remove = sorted(name for name in old if name not in present)
+    p.skipped = sorted(p.skipped + listing.skipped)
     return p
 
 
@@ -177,6 +183,7 @@ def refresh(
     embeds every sentence a second time for an answer scorer with a model of its own."""
     limits = limits or Limits()
     started = time.perf_counter()
+    require_folder(sources)  # before the lock makes the index folder: a typo creates nothing
     with generations.build_lock(index):
         current, opened, damage = verify.live(index, stores)
         if current is None:

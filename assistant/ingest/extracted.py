@@ -20,7 +20,13 @@ _CONTROL_SHARE = 0.1
 _SAMPLE = 65536
 MAX_TITLE_CHARS = 200
 """The longest title: a file's first line can be a whole book on one line."""
+HEADING_CHARS = 100
+"""A plain-text file's first line is its title only when shorter than this (and heading-like)."""
 _VISIBLE = re.compile(r"\S")
+# A sentence ends inside the line ("It rained. Then..."), or the line ends as a sentence does
+# ("The glacier is long."); after a single capital ("U.S. Policy", "Mr. Smith") it does not.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{2})(?:[.!?…]+[\"'”’)\]]*\s+\S|\.+[\"'”’)\]]*$)")
+_SEPARATORS = re.compile(r"[-_.\s]+")
 
 
 class Unreadable(Exception):
@@ -53,11 +59,35 @@ def looks_binary(text: str) -> bool:
 def title_of(text: str) -> str:
     """The first non-empty line, without leading Markdown heading marks, shortened to
     MAX_TITLE_CHARS; only the start of that line is read, however long it is."""
+    return short_title(_first_line(text).lstrip("#").strip())
+
+
+def heading_of(text: str) -> str:
+    """A plain-text file's title: its first non-empty line when that reads as a heading (a
+    Markdown heading, or a line shorter than HEADING_CHARS in which no sentence ends), else ''
+    (the caller then titles the file by its name, readable_name)."""
+    line = _first_line(text)
+    if line.startswith("#"):
+        return short_title(line.lstrip("#").strip())
+    if len(line) >= HEADING_CHARS or _SENTENCE_END.search(line):
+        return ""
+    return short_title(line)
+
+
+def readable_name(stem: str) -> str:
+    """A file name as a title: dashes, underscores and dots read as spaces and the first letter
+    a capital ("pakistan-reaps-what-it-sowed" -> "Pakistan reaps what it sowed")."""
+    words = _SEPARATORS.sub(" ", stem).strip() or stem
+    return short_title(words[:1].upper() + words[1:])
+
+
+def _first_line(text: str) -> str:
+    """The first non-empty line, stripped; only its start is read, however long it is."""
     match = _VISIBLE.search(text)
     if match is None:
         return ""
     head = text[match.start() : match.start() + MAX_TITLE_CHARS * 2 + 1]
-    return short_title(head.splitlines()[0].strip().lstrip("#").strip())
+    return head.splitlines()[0].strip()
 
 
 def short_title(title: str) -> str:

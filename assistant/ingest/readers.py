@@ -1,32 +1,40 @@
 """Read source files into Documents: text, a title, a content hash, page starts and a note.
 
-Lists `.txt`, `.md`, `.html`/`.htm`, `.pdf` and `.docx` files under a folder (recursively, skipping
-hidden files and folders) and reads each into a `Document`. Plain text is UTF-8, with a detected
-fallback encoding reported in `note`; HTML, PDF and Word go through `assistant.ingest.html`,
-`assistant.ingest.pdf` and `assistant.ingest.word`. Files that cannot be used raise `BadSource`
-with one line "<relative path>: <reason>", a file over the size limit among them (before it is
-read). Titles are at most MAX_TITLE_CHARS long. Other formats (old binary .doc, EPUB, images) and
-OCR are left out.
+Lists `.txt`, `.md`, `.html`/`.htm`, `.pdf` and `.docx` files under a folder (listing.py: recursively,
+skipping hidden files and folders, never following a link) and reads each into a `Document`; a
+file is opened without following a link, so one swapped in after the listing is refused too.
+Plain text is UTF-8, with a detected fallback encoding reported in `note`; HTML, PDF and Word go
+through `assistant.ingest.html`, `assistant.ingest.pdf` and `assistant.ingest.word`. Files that cannot be used raise
+`BadSource` with one line "<relative path>: <reason>", a file over the size limit among them
+(before it is read). A plain-text file's title is its first line when that reads as a heading
+(extracted.heading_of), else its file name made readable; titles are at most MAX_TITLE_CHARS
+long. Other formats (old binary .doc, EPUB, images) and OCR are left out.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.core.errors import BadSource, SourcesNotFound
+from assistant.core.errors import BadSource
 from assistant.core.types import Document
 from assistant.ingest.extracted import (
     Extracted,
     Unreadable,
+    heading_of,
     looks_binary,
     one_line,
+    readable_name,
     short_title,
     title_of,
 )
 from assistant.ingest.html import read_html
+from assistant.ingest.listing import SUFFIXES, require_folder, scan
 from assistant.ingest.pdf import read_pdf
 from assistant.ingest.word import read_docx
 
@@ -35,12 +43,13 @@ __all__ = [
     "SUFFIXES",
     "read_document",
     "read_documents",
+    "require_folder",
+    "scan",
     "source_files",
     "title_of",
     "too_large",
 ]
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 _HTML = frozenset({".html", ".htm"})
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Short Western text is often misjudged (as cp1257, cp1006...) by charset detection; cp1252 wins
@@ -52,16 +61,8 @@ MAX_SOURCE_BYTES = 50 * 2**20
 
 
 def source_files(folder: Path) -> list[Path]:
-    """Readable source files under folder, sorted by relative path."""
-    if not folder.is_dir():
-        raise SourcesNotFound(f"sources folder not found: {folder}")
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and p.is_file()
-    )
+    """The source files under folder (regular files, never links), sorted by relative path."""
+    return scan(folder).files
 
 
 def read_document(folder: Path, path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
@@ -75,7 +76,7 @@ def read_document(folder: Path, path: Path, max_bytes: int = MAX_SOURCE_BYTES) -
         raise BadSource(f"{source}: {exc}") from exc
     return Document(
         source=source,
-        title=short_title(extracted.title) or short_title(path.stem),
+        title=short_title(extracted.title) or readable_name(path.stem),
         text=extracted.text,
         sha256=hashlib.sha256(data).hexdigest(),
         pages=extracted.pages,
@@ -104,9 +105,16 @@ def _relative(folder: Path, path: Path) -> str:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        if reason := too_large(path.stat().st_size, max_bytes):
-            raise Unreadable(reason)
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe must not block
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder")
+            if not stat.S_ISREG(info.st_mode):
+                raise Unreadable("not a regular file")
+            if reason := too_large(info.st_size, max_bytes):
+                raise Unreadable(reason)
+            data = handle.read()
     except FileNotFoundError as exc:
         raise Unreadable("file vanished before it could be read") from exc
     except PermissionError as exc:
@@ -114,6 +122,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     except IsADirectoryError as exc:
         raise Unreadable("is a folder, not a file") from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise Unreadable("a link, not a regular file") from exc
         raise Unreadable(f"cannot read ({one_line(exc.strerror or str(exc))})") from exc
     if not data.strip():
         raise Unreadable("empty file")
@@ -138,7 +148,7 @@ def _read_text(data: bytes) -> Extracted:
         raise Unreadable("binary file, not text")
     if not text.strip():
         raise Unreadable("empty file")
-    return Extracted(text=text, title=title_of(text), note=note)
+    return Extracted(text=text, title=heading_of(text), note=note)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -3,22 +3,26 @@
 An upload is accepted only with a suffix the index reads, at most `upload_limit` bytes (the
 smaller of `MAX_UPLOAD_BYTES` and the max_source_mb setting), and when the indexer would read it.
 Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so it
-cannot name a folder, a hidden file or anything outside the sources folder. Indexing is left to
-the caller; these functions only move files.
+cannot name a folder, a hidden file or anything outside the sources folder; a name held by
+anything, a link included, is taken. Removing never deletes: it moves the listed entry itself
+(a link, not what it points at) to the trash (ingest/trash.py), where it can be restored.
+Indexing is left to the caller; these functions only move files.
 """
 
 from __future__ import annotations
 
-import itertools
+import os
 import re
 import shutil
+import stat
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.core.errors import BadSource
+from assistant.core.errors import AssistantError, BadSource
+from assistant.ingest.listing import Listing, scan
 from assistant.ingest.readers import MAX_SOURCE_BYTES, SUFFIXES, read_document
+from assistant.ingest.trash import discard, free_name, numbered
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -47,17 +51,24 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def listing(folder: Path) -> Listing:
+    """The folder's sources and unread links (listing.py); empty when there is no folder."""
+    try:
+        return scan(folder)
+    except AssistantError:
+        return Listing([], {})
+
+
 def listed(folder: Path) -> list[str]:
-    """Source files in folder as the index sees them: relative paths with an accepted suffix."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    """Source files in folder as the index sees them: relative paths with an accepted suffix;
+    never a link."""
+    return listing(folder).names(folder)
+
+
+def removable(folder: Path) -> list[str]:
+    """What the Sources tab may remove: the sources and the links listed beside them."""
+    found = listing(folder)
+    return sorted([*found.names(folder), *found.links])
 
 
 def inside(folder: Path, name: str) -> Path | None:
@@ -75,14 +86,13 @@ def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) ->
     folder.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
         name = safe_name(upload.name)
-        target = inside(folder, name)
-        if target is not None and target.exists():
+        if os.path.lexists(folder / name):  # a link holds its name too, whatever it points at
             if twin := _twin(folder, name, upload.read_bytes()):
                 rejected.append(f"{upload.name}: already a source, as {twin}")
                 continue
-            name = _free_name(folder, name)
+            name = free_name(folder, name)
             renamed.append(f"{upload.name}: {safe_name(upload.name)} exists, kept as {name}")
-            target = inside(folder, name)
+        target = inside(folder, name)
         if Path(name).suffix.lower() not in SUFFIXES:
             rejected.append(f"{upload.name}: only {', '.join(SUFFIXES)} files are accepted")
         elif upload.stat().st_size > MAX_UPLOAD_BYTES:
@@ -98,35 +108,24 @@ def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) ->
     return Outcome(added, rejected, [r for r in renamed if r.rsplit(" ", 1)[-1] in added])
 
 
-def _numbered(name: str) -> Iterator[str]:
-    """name, then name-2, name-3...: the names a same-name upload may have been kept under."""
-    yield name
-    stem, dot, suffix = name.rpartition(".")
-    for n in itertools.count(2):
-        yield f"{stem}-{n}{dot}{suffix}"
-
-
 def _twin(folder: Path, name: str, data: bytes) -> str:
     """The existing name, or numbered variant of it, that holds exactly these bytes, or ''."""
-    for candidate in _numbered(name):
+    for candidate in numbered(name):
         path = folder / candidate
-        if not path.exists():
+        if not os.path.lexists(path):
             return ""
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(data) and path.read_bytes() == data:
             return candidate
     return ""
 
 
-def _free_name(folder: Path, name: str) -> str:
-    return next(n for n in _numbered(name) if not (folder / n).exists())
-
-
 def remove(folder: Path, name: str) -> bool:
-    """Delete one listed source file; anything else is refused."""
-    path = inside(folder, name)
-    if path is None or name not in listed(folder):
+    """Move one listed source file, or listed link (not what it points at), to the trash;
+    anything else is refused."""
+    if name not in removable(folder):
         return False
-    path.unlink()
+    discard(folder, name)
     return True
 
 

@@ -3,6 +3,8 @@
 Each method backs one event that `app.build_app` wires up. `ask` and `list_sources` are the public
 API endpoints, so their signatures and docstrings are what `gradio_client` users see; the rest
 feed the page. A library error never escapes: it becomes one clear line in the chat or status box.
+The server's log gets one line per failure: an expected refusal (an empty or over-long question)
+never with a traceback, an unexpected error with its traceback when the log level is DEBUG.
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ Messages = list[dict[str, Any]]
 
 def _log_failure(level: int, exc: Exception, question: str) -> None:
     """One line with the stage, the error's kind and the question's length, never its text
-    (nor the error's message, which may quote it); the traceback only at DEBUG."""
+    (nor the error's message, which may quote it). An expected refusal (a library error: a
+    question too long or empty, a bad top_k) is that line alone, whatever the level; an
+    unexpected error adds its traceback when DEBUG is on."""
     source = getattr(exc, "source", "")
+    unexpected = not isinstance(exc, AssistantError)
     log.log(level, "stage=answer error=%s question_chars=%d%s", type(exc).__name__,
             len(question), f" source={source}" if source else "",
-            exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
+            exc_info=unexpected and log.isEnabledFor(logging.DEBUG))  # fmt: skip
 
 
 def whole_number(value: object) -> object:
@@ -130,7 +135,8 @@ class Handlers:
         limit = self.assistant.settings.max_question_chars
         try:
             return clean_question(question, limit)
-        except EmptyQuestion:
+        except EmptyQuestion as exc:
+            _log_failure(logging.INFO, exc, str(question))
             return gr.skip(), gr.skip(), conv, gr.skip()
         except BadQuestion as exc:
             _log_failure(logging.INFO, exc, str(question))
@@ -218,8 +224,10 @@ class Handlers:
             # Anything but 0 goes as given, so a bad value is refused in one line, not bent.
             k = None if top_k == 0 and not isinstance(top_k, bool) else top_k
             answer = self.assistant.answer(question, None, k)
-        except AssistantError as exc:
-            raise gr.Error(self.public(str(exc))) from None
+        except Exception as exc:  # logged once, by _failure; Gradio must not print a traceback
+            failure = self._failure(str(question), exc)
+            line = self.public(str(exc)) if isinstance(exc, AssistantError) else failure
+            raise gr.Error(line, print_exception=False) from None
         data = answer.to_dict()
         data["hits"] = [
             {"source": h.chunk.source, "title": h.chunk.title, "start": h.chunk.start,

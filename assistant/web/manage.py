@@ -1,14 +1,18 @@
-"""The Sources tab's handlers: list, add, remove and re-index sources, refused in read-only mode.
+"""The Sources tab's handlers: list, add, remove, restore and re-index sources, refused in
+read-only mode.
 
-Adding or removing a source re-indexes by itself (the `auto_index` setting, on by default), so a
-removed source stops being cited as soon as the event ends, and an uploaded one can be asked about.
-With `read_only` the page has none of these events (app.py) and the handlers refuse anyway, so a
-hand-made call cannot change the folder either. Messages name files, never server paths.
+Adding, removing or restoring a source re-indexes by itself (the `auto_index` setting, on by
+default), so a removed source stops being cited as soon as the event ends, and an uploaded one can
+be asked about. Removing takes two clicks (`ask_remove`, then `remove`) and never deletes: the
+file goes to the trash (ingest/trash.py), and `restore` brings it back. With `read_only` the page
+has none of these events (app.py) and the handlers refuse anyway, so a hand-made call cannot change
+the folder either. Messages name files, never server paths.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
+from assistant.ingest import trash
 from assistant.web import files, render
 from assistant.web.handlers import Public
 
@@ -37,17 +42,30 @@ class SourceHandlers:
         self.max_upload = files.upload_limit(self.max_source_bytes)
         self.public = Public(assistant.settings.sources, assistant.settings.index)
 
-    def view(self) -> tuple[str, Any]:
-        """The sources table and the remove dropdown's choices, from the folder and the index."""
-        listed = files.listed(self.folder)
+    def view(self) -> tuple[str, Any, Any]:
+        """The sources table, the remove dropdown's choices and the trash's, from the folder and
+        the index; links the index does not read are listed with their reason, and can be
+        removed."""
+        found = files.listing(self.folder)
+        listed = found.names(self.folder)
         try:
             indexed = self.assistant.sources()
         except (AssistantError, OSError, ValueError) as exc:
             # A missing or broken index must not hide the files: show them as not indexed.
             log.warning("cannot read the index manifest: %s", type(exc).__name__)
             indexed = []
-        table = render.sources_table(indexed, listed, self.folder)
-        return table, gr.update(choices=listed, value=None)
+        table = render.sources_table(indexed, listed, self.folder, found.links)
+        removable = gr.update(choices=sorted([*listed, *found.links]), value=None)
+        return table, removable, gr.update(choices=self._trashed(), value=None)
+
+    def _trashed(self) -> list[tuple[str, str]]:
+        """The trash as (label, item) choices, the latest removal first."""
+        try:
+            removed = trash.items(self.folder)
+        except OSError as exc:
+            log.warning("stage=trash error=%s", type(exc).__name__)
+            return []
+        return [(f"{r.source} · removed {_when(r.removed_at)}", r.item) for r in removed]
 
     def upload(
         self,
@@ -69,11 +87,29 @@ class SourceHandlers:
             lines.append(self._after_change(progress, "Rebuild the index to answer from it."))
         return ("\n".join(lines), *self.view(), None)
 
+    def ask_remove(self, name: str | None) -> tuple[str, Any, str | None]:
+        """The first click: what Remove would do, and the button that does it (the status line,
+        the confirm button, the name waiting for it); nothing moves yet."""
+        hidden = gr.update(visible=False)
+        if self.read_only:
+            return READ_ONLY, hidden, None
+        if not name:
+            return "Choose a source to remove.", hidden, None
+        if name not in files.removable(self.folder):
+            return f"Not removed: {name} is not a source file.", hidden, None
+        return (
+            f"Remove {name}? It moves to the trash, and Restore brings it back. "
+            "Press “Yes, move it to the trash” to go on.",
+            gr.update(visible=True),
+            name,
+        )
+
     def remove(
         self,
         name: str | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
+        """The second click: move the source to the trash and re-index."""
         if self.read_only:
             return (READ_ONLY, *self.view())
         if not name:
@@ -86,7 +122,28 @@ class SourceHandlers:
         if not removed:
             return (f"Not removed: {name} is not a source file.", *self.view())
         after = self._after_change(progress, "Rebuild the index to drop its passages.")
-        return (f"Removed {name}.\n{after}", *self.view())
+        return (f"Removed {name}: it is in the trash until restored.\n{after}", *self.view())
+
+    def restore(
+        self,
+        item: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        """Move a removed source back from the trash and re-index."""
+        if self.read_only:
+            return (READ_ONLY, *self.view())
+        if not item:
+            return ("Choose a removed source to restore.", *self.view())
+        try:
+            name = trash.restore(self.folder, item)
+        except (AssistantError, OSError) as exc:
+            log.warning("stage=restore error=%s", type(exc).__name__)
+            why = str(exc) if isinstance(exc, AssistantError) else exc.strerror
+            return (f"Not restored: {self.public(why or type(exc).__name__)}", *self.view())
+        after = self._after_change(progress, "Rebuild the index to answer from it.")
+        old = item.split("/", 1)[-1]
+        renamed = f" as {name} ({old} is taken)" if name != old else ""
+        return (f"Restored {old}{renamed}.\n{after}", *self.view())
 
     def rebuild(self, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
         # Gradio sees this default and passes in a live tracker, shown over the status box.
@@ -110,3 +167,7 @@ class SourceHandlers:
         for line in summary.skipped:  # "file: reason"; reasons never quote the file's text
             log.warning("stage=index skipped source=%s", line)
         return self.public(summary.line())
+
+
+def _when(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,28 +192,20 @@ def evidence_panel(turn: Turn | None, show_hits: bool) -> str:
     return f'<div class="evidence">{head}{section}</div>'
 
 
-def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> str:
-    """Indexed sources plus files waiting for a rebuild (new, changed or removed)."""
+def sources_table(
+    indexed: list[SourceInfo],
+    files: list[str],
+    folder: Path,
+    skipped: Mapping[str, str] | None = None,
+) -> str:
+    """Indexed sources, files waiting for a rebuild (new, changed or removed), and the links the
+    index does not read, each with its reason."""
     known = {s.source: s for s in indexed}
-    rows = []
-    for name in sorted(set(files) | set(known)):
-        info = known.get(name)
-        path = folder / name
-        if info is None:
-            state, title, chunks, when = "new · rebuild to index", name, "–", "–"
-        else:
-            title, chunks = _title(info.title), str(info.chunks)
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))
-            state = ""
-            if name not in files:
-                state = "removed · rebuild to drop"
-            elif path.stat().st_mtime > info.indexed_at:
-                state = "changed · rebuild to update"
-        badge = f' <span class="badge">{esc(state)}</span>' if state else ""
-        rows.append(
-            f"<tr><td>{esc(title)}{badge}</td><td><code>{esc(name)}</code></td>"
-            f'<td class="num">{chunks}</td><td>{when}</td></tr>'
-        )
+    skipped = skipped or {}
+    rows = [
+        _source_row(name, known.get(name), name in files, folder, skipped.get(name, ""))
+        for name in sorted(set(files) | set(known) | set(skipped))
+    ]
     total = sum(s.chunks for s in indexed)
     summary = (
         f'<div class="src-summary">{len(indexed)} indexed sources · {total} passages · '
@@ -229,6 +221,30 @@ def sources_table(indexed: list[SourceInfo], files: list[str], folder: Path) -> 
         f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
         f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _source_row(
+    name: str, info: SourceInfo | None, present: bool, folder: Path, skipped: str
+) -> str:
+    """One row: the title, the file, its passages and when it was indexed, with a state badge."""
+    if info is None:
+        title, chunks, when = name, "–", "–"
+        state = f"not indexed: {skipped}" if skipped else "new · rebuild to index"
+    else:
+        title, chunks = _title(info.title), str(info.chunks)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))
+        state = ""
+        if skipped:
+            state = f"not indexed: {skipped} · rebuild to drop"
+        elif not present:
+            state = "removed · rebuild to drop"
+        elif (folder / name).stat().st_mtime > info.indexed_at:
+            state = "changed · rebuild to update"
+    badge = f' <span class="badge">{esc(state)}</span>' if state else ""
+    return (
+        f"<tr><td>{esc(title)}{badge}</td><td><code>{esc(name)}</code></td>"
+        f'<td class="num">{chunks}</td><td>{when}</td></tr>'
     )
 
 

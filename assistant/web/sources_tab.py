@@ -1,5 +1,6 @@
-"""The Sources tab's layout and events: the table always; adding, removing and rebuilding unless
-the chat is read-only, in which case those components and their events do not exist at all."""
+"""The Sources tab's layout and events: the table always; adding, removing (two clicks: Remove,
+then the confirm button it shows), restoring from the trash and rebuilding unless the chat is
+read-only, in which case those components and their events do not exist at all."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ class Manage:
     uploader: gr.File
     to_remove: gr.Dropdown
     remove_button: gr.Button
+    confirm_button: gr.Button
+    pending: gr.State  # the name the confirm button removes: the one Remove was pressed for
+    trashed: gr.Dropdown
+    restore_button: gr.Button
     rebuild_button: gr.Button
     status: gr.Textbox
 
@@ -29,16 +34,13 @@ def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
     """Lay out the Sources tab and wire its events."""
     with gr.Tab("Sources", id="sources") as tab:
         table = gr.HTML(elem_id="sources-table")
-        to_remove = None
-        if not h.read_only:
-            manage = _manage(h.max_upload)
-            to_remove = manage.to_remove
-    view: list[Any] = [table, to_remove] if to_remove else [table]
-    refresh = h.view if to_remove else (lambda: h.view()[0])
+        manage = None if h.read_only else _manage(h.max_upload)
+    view: list[Any] = [table, manage.to_remove, manage.trashed] if manage else [table]
+    refresh = h.view if manage else (lambda: h.view()[0])
     # The folder can change outside the page, so the table is re-read whenever it is shown.
     app.load(refresh, None, view, **PRIVATE)
     tab.select(refresh, None, view, **PRIVATE)
-    if not h.read_only:
+    if manage:
         _wire(h, manage, view)
 
 
@@ -54,8 +56,18 @@ def _manage(max_upload: int) -> Manage:
             elem_id="upload",
         )
         with gr.Column(scale=2):
-            to_remove = gr.Dropdown(label="Remove a source", choices=[], elem_id="remove")
-            remove_button = gr.Button("Remove source", variant="secondary")
+            to_remove = gr.Dropdown(
+                label="Remove a source (it moves to the trash)", choices=[], elem_id="remove"
+            )
+            with gr.Row():
+                remove_button = gr.Button("Remove source", variant="secondary")
+                confirm_button = gr.Button(
+                    "Yes, move it to the trash", variant="stop", visible=False,
+                    elem_id="confirm-remove",
+                )  # fmt: skip
+        with gr.Column(scale=2):
+            trashed = gr.Dropdown(label="Trash", choices=[], elem_id="trash")
+            restore_button = gr.Button("Restore", variant="secondary", elem_id="restore")
     with gr.Row(equal_height=True):
         rebuild_button = gr.Button(
             "Rebuild index", variant="primary", scale=0, min_width=180, elem_id="rebuild"
@@ -65,13 +77,27 @@ def _manage(max_upload: int) -> Manage:
             placeholder="Adding or removing a source re-indexes by itself; Rebuild re-reads "
             "the folder.", elem_id="status",
         )  # fmt: skip
-    return Manage(uploader, to_remove, remove_button, rebuild_button, status)
+    return Manage(
+        uploader, to_remove, remove_button, confirm_button, gr.State(None), trashed,
+        restore_button, rebuild_button, status,
+    )  # fmt: skip
 
 
 def _wire(h: SourceHandlers, m: Manage, view: list[Any]) -> None:
     m.uploader.upload(h.upload, m.uploader, [m.status, *view, m.uploader], **PRIVATE)
-    m.remove_button.click(h.remove, m.to_remove, [m.status, *view], **PRIVATE)
+    asking = [m.status, m.confirm_button, m.pending]
+    m.remove_button.click(h.ask_remove, m.to_remove, asking, **PRIVATE)
+    m.to_remove.input(_unasked, None, [m.confirm_button, m.pending], **PRIVATE)
+    m.confirm_button.click(h.remove, m.pending, [m.status, *view], **PRIVATE).then(
+        _unasked, None, [m.confirm_button, m.pending], **PRIVATE
+    )
+    m.restore_button.click(h.restore, m.trashed, [m.status, *view], **PRIVATE)
     # The status box already showed the rebuild's progress; the refresh after it stays quiet.
     m.rebuild_button.click(h.rebuild, None, m.status, **PRIVATE).then(
         h.view, None, view, show_progress="hidden", **PRIVATE
     )
+
+
+def _unasked() -> tuple[Any, None]:
+    """The confirm button hidden and nothing waiting for it (another pick, or it was pressed)."""
+    return gr.update(visible=False), None
