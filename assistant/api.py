@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from assistant.answering import fact, intents
-from assistant.answering.extractive import FITS, Decision
+from assistant.answering import intents
 from assistant.answering.library import SourceEntry
-from assistant.answering.understand import understand
+from assistant.answering.quoting import fact
+from assistant.answering.quoting.extractive import FITS, Decision
+from assistant.answering.reading.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
@@ -52,7 +53,11 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
         fit = FITS[self.settings.answer_scorer]  # the abstain model fitted for its scorer
-        self.thresholds = replace(fit, max_quotes=max(1, self.settings.max_quotes))
+        self.thresholds = replace(
+            fit,
+            max_quotes=max(1, self.settings.max_quotes),
+            reader=self.settings.answer_model == "reader",
+        )
         s = self.settings
         self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
@@ -183,8 +188,8 @@ class Assistant:
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
     ) -> Iterator[Answer]:
         """Answer snapshots: the quotes at once, then, when the llm setting names a model, the
-        written answer as it grows (answering/written.py), the last one final. The model reads
-        the fact path's best-scored candidate sentences as its excerpts."""
+        written answer as it grows (answering/writing/written.py), the last one final. The model
+        reads the fact path's best-scored candidate sentences as its excerpts."""
         s = self.settings
         text = clean_question(question, s.max_question_chars)
         messages = clean_history(history, s.max_history_turns, s.max_question_chars)
@@ -193,7 +198,7 @@ class Assistant:
         quotes = self._reading(library.view, lambda: intents.answer(q, library))
         yield quotes
         if self.settings.llm != "none":
-            from assistant.answering.prompt import excerpts_from
+            from assistant.answering.writing.prompt import excerpts_from
 
             scored = self._reading(library.view, lambda: fact.choosing(q, library).scored)
             excerpts = excerpts_from(scored, self.settings.llm_excerpts)
@@ -203,8 +208,8 @@ class Assistant:
         """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
         with self._lock:
             if not self._writers:
-                from assistant.answering.prompt import citation_grammar
-                from assistant.answering.written import Writer, Writing
+                from assistant.answering.writing.prompt import citation_grammar
+                from assistant.answering.writing.written import Writer, Writing
                 from assistant.llm.base import Options, make_backend, timed
 
                 s = self.settings

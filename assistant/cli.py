@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
 from assistant.cli_eval import add_eval, cmd_eval
 from assistant.cli_sources import add_sources, cmd_sources
+from assistant.cli_train import add_train, cmd_train
 from assistant.core.errors import AssistantError
 
 EPILOG = """examples:
@@ -67,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     _add_web(sub, [common, llm])
     add_eval(sub, [common, llm])
     add_sources(sub)
+    add_train(sub)
     return p
 
 
@@ -249,6 +251,7 @@ COMMANDS = {
     "chat": cmd_chat,
     "serve": cmd_serve,
     "eval": cmd_eval,
+    "train": cmd_train,
     "hash-password": cmd_hash_password,
     "sources": cmd_sources,
 }

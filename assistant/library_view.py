@@ -16,8 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answering.extractive import Sentence, Thresholds
 from assistant.answering.library import Found, SourceEntry
+from assistant.answering.quoting.extractive import Sentence, Thresholds
 from assistant.core.settings import Settings
 from assistant.core.types import Hit, page_at
 from assistant.index.keyword import KeywordIndex
@@ -27,7 +27,7 @@ from assistant.index.store import ChromaStore
 from assistant.index.verify import Opened
 from assistant.retrieve.hybrid import HybridRetriever
 
-OPENING = 600  # characters of a source's start kept for its subtitle (answering/naming.py)
+OPENING = 600  # characters of a source's start kept for its subtitle (answering/reading/naming.py)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def lap(name):
 question = sys.argv[1]
 from assistant.api import Assistant
 try:
-    from assistant.answering.asks import needs_tags
+    from assistant.answering.reading.asks import needs_tags
 except ImportError:  # the code before this benchmark tagged every question
     needs_tags = lambda question: True
 lap("import the API")
@@ -60,7 +60,7 @@ lap(f"load the query model ({encoder})")
 e.embed_query(question)
 lap("first query vector")
 if needs_tags(question):
-    from assistant.answering.entities import load
+    from assistant.answering.reading.entities import load
     load()
     lap("load spaCy")
 a.answer(question)

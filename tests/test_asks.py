@@ -3,8 +3,8 @@ sentence holds it. Each row is a question, a sentence and whether the sentence a
 
 import pytest
 
-from assistant.answering.asks import analyse, holds
-from assistant.answering.entities import tag
+from assistant.answering.reading.asks import analyse, holds
+from assistant.answering.reading.entities import tag
 
 KHAN = "He has been replaced by Shehbaz Sharif, who heads a coalition of parties to unseat Khan."
 OUSTED = "Imran Khan was ousted in April."

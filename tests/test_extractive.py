@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from assistant.answering.abstain import FEATURES
-from assistant.answering.extractive import (
+from assistant.answering.quoting.abstain import FEATURES
+from assistant.answering.quoting.extractive import (
     ABSTAIN_TEXT,
     FITS,
     Scored,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.answering import fact
-from assistant.answering.understand import understand
+from assistant.answering.quoting import fact
+from assistant.answering.reading.understand import understand
 from assistant.api import Assistant
 from assistant.core.text import terms
 

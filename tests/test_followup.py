@@ -1,7 +1,7 @@
 import pytest
 
-from assistant.answering.entities import tag
-from assistant.answering.followup import leaning, leans_on_history, rewrite
+from assistant.answering.reading.entities import tag
+from assistant.answering.reading.followup import leaning, leans_on_history, rewrite
 
 GENERAL = "Which Pakistani general went to Kabul for talks with the TTP?"
 HISTORY = [

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from assistant.answering.extractive import Sentence
-from assistant.answering.grouped import Group, central, compose_groups, quotable
+from assistant.answering.quoting.extractive import Sentence
+from assistant.answering.quoting.grouped import Group, central, compose_groups, quotable
 
 
 def sentence(text: str, start: int, vector: list[float], source: str = "a.txt") -> Sentence:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assistant.answering.followup import rewrite
+from assistant.answering.reading.followup import rewrite
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.inputs import clean_history, clean_question

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.answering.intents import PARTS, recognise
-from assistant.answering.understand import understand
+from assistant.answering.reading.understand import understand
 from assistant.api import Assistant
 
 FOES = "pakistan-and-the-afghan-taliban-friends-becoming-foes.txt"

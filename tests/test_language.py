@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answering.language import language_of
+from assistant.answering.reading.language import language_of
 
 
 @pytest.mark.parametrize(

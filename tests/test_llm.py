@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.prompt import SYSTEM, messages
+from assistant.answering.writing.prompt import SYSTEM, messages
 from assistant.api import Assistant
 from assistant.cli import main
 from assistant.core.errors import BadSetting, LLMUnavailable
@@ -216,8 +216,8 @@ def test_without_an_llm_no_llm_module_is_imported(built: Assistant) -> None:
         "print(a.answer('Who replaced Imran Khan?').mode)\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('xllamacpp', 'langchain_openai', 'langchain_ollama', 'openai', 'ollama') "
-        "or m.startswith(('assistant.llm', 'assistant.answering.written', "
-        "'assistant.answering.prompt'))]\n"
+        "or m.startswith(('assistant.llm', 'assistant.answering.writing.written', "
+        "'assistant.answering.writing.prompt'))]\n"
         "print(bad)\n"
     )
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("ASSISTANT_")}

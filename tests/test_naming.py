@@ -1,8 +1,8 @@
 import pytest
 
-from assistant.answering.comparison import DROP
 from assistant.answering.library import SourceEntry
-from assistant.answering.naming import is_source_noun, name_sources, names
+from assistant.answering.quoting.comparison import DROP
+from assistant.answering.reading.naming import is_source_noun, name_sources, names
 
 CATALOGUE = [
     SourceEntry(

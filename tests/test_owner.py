@@ -4,9 +4,9 @@ question's owner's (or cannot be told apart)."""
 
 import pytest
 
-from assistant.answering.asks import analyse, holds
-from assistant.answering.entities import tag
-from assistant.answering.owner import owned, owner_of
+from assistant.answering.reading.asks import analyse, holds
+from assistant.answering.reading.entities import tag
+from assistant.answering.reading.owner import owned, owner_of
 
 PRESIDENTS = "Hamid Karzai and Ashraf Ghani, the Afghan presidents, were critical of Pakistan."
 ZAWAHIRI = "A U.S. drone strike killed al-Qaida leader Ayman al-Zawahiri in Kabul."

@@ -4,8 +4,8 @@ first question, the follow-up, and the intent the follow-up gets."""
 import pytest
 
 from assistant.answering.library import SourceEntry
-from assistant.answering.sequel import grouped_sources
-from assistant.answering.understand import understand
+from assistant.answering.quoting.sequel import grouped_sources
+from assistant.answering.reading.understand import understand
 from assistant.api import Assistant
 from tests.test_intents import FOES, REAPS
 

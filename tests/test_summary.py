@@ -2,7 +2,7 @@
 
 import re
 
-from assistant.answering.grouped import quotable
+from assistant.answering.quoting.grouped import quotable
 from assistant.api import Assistant
 from tests.test_intents import FOES, REAPS
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.answering.naming import name_sources
-from assistant.answering.summary import DROP
-from assistant.answering.topic import described, plain, topic_of
+from assistant.answering.quoting.summary import DROP
+from assistant.answering.reading.naming import name_sources
+from assistant.answering.reading.topic import described, plain, topic_of
 from assistant.api import Assistant
 from tests.test_intents import FOES, REAPS
 from tests.test_naming import CATALOGUE, idf

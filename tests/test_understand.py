@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.understand import understand
+from assistant.answering.reading.understand import understand
 from assistant.api import Assistant
 
 PREVIOUS = "Which Pakistani general went to Kabul for talks with the TTP?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answering.extractive import Sentence
-from assistant.answering.prompt import Excerpt
-from assistant.answering.verify import Checks, facts, missing_fact, split_markers, verify
+from assistant.answering.quoting.extractive import Sentence
+from assistant.answering.writing.prompt import Excerpt
+from assistant.answering.writing.verify import Checks, facts, missing_fact, split_markers, verify
 from assistant.index.embeddings import LocalEmbeddings
 
 SCHOOL = (

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from assistant.answering.written import UNSUPPORTED
+from assistant.answering.writing.written import UNSUPPORTED
 from assistant.core.settings import Settings
 from assistant.core.types import PENDING, Answer, AnswerSentence, Citation
 from assistant.web.render import esc

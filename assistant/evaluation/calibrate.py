@@ -7,7 +7,9 @@ sentence (abstain.FEATURES) are recorded with whether the question has an answer
 regression is fitted for each corpus weighting and regularisation in GRID; each one's bias is then
 moved so that at most MAX_FALSE of each corpus's answerable questions are abstained (the hard rules'
 abstentions count against that budget), and the one abstaining on the most unanswerable questions,
-averaged over the two corpora, wins. Prints the Thresholds values to paste into
+averaged over the two corpora, wins. With the answer model (answer_model "reader", the default)
+the feature is its probability for the best candidate, and the threshold chosen is the highest
+that keeps both corpora within their ceilings. Prints the Thresholds values to paste into
 assistant/answering/extractive.py: `Thresholds()`'s defaults for MiniLM, `FITS["mpnet"]` when run
 with ASSISTANT_ANSWER_SCORER=mpnet; every fit is redone when abstain.FEATURES changes. Holdout,
 gold, blind2 and the SQuAD REPORT articles are never read here.
@@ -115,10 +117,35 @@ def choose(dev: Corpus, squad: Corpus) -> tuple[float, np.ndarray, str]:
     return best[1], best[2], best[3]
 
 
+def threshold_for(c: Corpus, max_false: float) -> float:
+    """The answer model's highest threshold at which the corpus's false abstentions stay within
+    max_false (the hard rules' abstentions count against it)."""
+    z = np.sort(c.x[c.y == 1, 0])
+    allowed = int(np.floor(max_false * c.answerable)) - (c.answerable - len(z))
+    return float(z[max(0, allowed)]) if len(z) else 0.5
+
+
+def reader_rates(threshold: float, c: Corpus) -> tuple[float, float]:
+    """rates() for the answer model's probability against a threshold."""
+    return rates(-threshold, np.array([0.0, 1.0]), c)
+
+
+def choose_reader(dev: Corpus, squad: Corpus) -> float:
+    """The highest threshold within both corpora's false-abstention ceilings."""
+    threshold = min(threshold_for(dev, MAX_FALSE["dev"]), threshold_for(squad, MAX_FALSE["squad"]))
+    (da, df), (sa, sf) = reader_rates(threshold, dev), reader_rates(threshold, squad)
+    print(f"answer model: threshold {threshold:.4f}: dev {da:.3f}/{df:.3f}, squad FIT "
+          f"{sa:.3f}/{sf:.3f}  (unanswerable abstained / false abstentions)")  # fmt: skip
+    return threshold
+
+
 def main() -> None:
     settings = Settings.from_env()
     dev = collect("dev", Assistant(settings), load(SETS["dev"]))
     squad = collect("squad", *squad_fit(settings))
+    if settings.answer_model == "reader":
+        print(f"reader_threshold: float = {choose_reader(dev, squad):.4f}")
+        return
     bias, w, line = choose(dev, squad)
     print(f"chosen: {line}")
     print(f"bias: float = {bias:.4f}")

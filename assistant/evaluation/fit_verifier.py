@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering import fact
-from assistant.answering.understand import understand
-from assistant.answering.verify import coverage
+from assistant.answering.quoting import fact
+from assistant.answering.reading.understand import understand
+from assistant.answering.writing.verify import coverage
 from assistant.api import Assistant
 from assistant.evaluation.run import SETS, load
 

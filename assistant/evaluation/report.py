@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,12 @@ def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> di
         raise AssistantError(f"no question set named {which!r} (use gold, dev or a .jsonl path)")
     started = time.perf_counter()
     assistant.ensure_index()
-    outcomes = evaluate(assistant, load(path))
+    questions = load(path)
+    outcomes = evaluate(assistant, questions)
     metrics = summarise(outcomes)
+    rules = rules_twin(assistant)
+    if rules is not None:
+        metrics["rules"] = summarise(evaluate(rules, questions))["product"]
     kinds = by_kind(outcomes)
     seconds = time.perf_counter() - started
     if dump is not None:
@@ -58,7 +63,7 @@ def _text(
 ) -> str:  # fmt: skip
     p, t = metrics["product"], metrics["textbook"]
     lines = [f"Evaluation on {path.name}: {int(p['questions'])} questions in {seconds:.1f}s", ""]
-    lines += metric_lines(p, t, TARGETS)
+    lines += metric_lines(p, t, TARGETS, metrics.get("rules"))
     lines += ["", "  accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items())]
     if "llm" in metrics:
         lines += ["", f"  written answers ({outcomes[0].answer.model}):"]
@@ -76,10 +81,23 @@ def _text(
     return "\n".join(lines)
 
 
+def rules_twin(assistant: Assistant) -> Assistant | None:
+    """The same assistant answering by the earlier rules (answer_model "rules"), over the same
+    index, so that a run reports the answer model beside what it replaced; None when the
+    assistant already answers by rules."""
+    if assistant.settings.answer_model == "rules":
+        return None
+    return Assistant(replace(assistant.settings, answer_model="rules"))
+
+
 def metric_lines(
-    product: dict[str, float], textbook: dict[str, float], targets: dict[str, tuple[str, float]]
+    product: dict[str, float],
+    textbook: dict[str, float],
+    targets: dict[str, tuple[str, float]],
+    rules: dict[str, float] | None = None,
 ) -> list[str]:
-    """One line per product metric, with the textbook recipe's figure and the target beside it."""
+    """One line per product metric, with the textbook recipe's figure, the rules' (when
+    measured) and the target beside it."""
     lines = []
     for name, value in product.items():
         if name == "questions":
@@ -91,5 +109,7 @@ def metric_lines(
             ok = value >= goal if op == ">=" else value <= goal
             verdict = f"  target {op} {goal:.2f}: {'ok' if ok else 'MISSED'}"
         baseline = f"  textbook {textbook[name]:.3f}" if name in textbook else ""
+        if rules is not None and name in rules:
+            baseline = f"  rules {rules[name]:.3f}{baseline}"
         lines.append(f"  {name:<24}{value:>7.3f}{baseline}{verdict}")
     return lines

@@ -1,10 +1,10 @@
 """Read source files into Documents: text, a title, a content hash, page starts and a note.
 
-Lists `.txt`, `.md`, `.html`/`.htm`, `.pdf` and `.docx` files under a folder (listing.py: recursively,
-skipping hidden files and folders, never following a link) and reads each into a `Document`; a
-file is opened without following a link, so one swapped in after the listing is refused too.
-Plain text is UTF-8, with a detected fallback encoding reported in `note`; HTML, PDF and Word go
-through `assistant.ingest.html`, `assistant.ingest.pdf` and `assistant.ingest.word`. Files that cannot be used raise
+Lists `.txt`, `.md`, `.html`/`.htm`, `.pdf` and `.docx` files under a folder (listing.py:
+recursively, skipping hidden files and folders, never following a link) and reads each into a
+`Document`; a file is opened without following a link, so one swapped in after the listing is
+refused too. Plain text is UTF-8, with a detected fallback encoding reported in `note`; HTML, PDF
+and Word go through `assistant.ingest.html`, `.pdf` and `.word`. Files that cannot be used raise
 `BadSource` with one line "<relative path>: <reason>", a file over the size limit among them
 (before it is read). A plain-text file's title is its first line when that reads as a heading
 (extracted.heading_of), else its file name made readable; titles are at most MAX_TITLE_CHARS

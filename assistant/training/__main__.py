@@ -1,5 +1,7 @@
-"""`python -m assistant.training`: the same as `assistant train` (cli_train.py)."""
+"""`python -m assistant.training ...`: the same as `assistant train ...`."""
 
-from assistant.cli_train import main
+import sys
 
-raise SystemExit(main())
+from assistant.cli import main
+
+raise SystemExit(main(["train", *sys.argv[1:]]))

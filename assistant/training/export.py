@@ -2,9 +2,9 @@
 
 The float graph is traced with torch's ONNX exporter (dynamic batch and length), then its weights
 are quantised to int8 by onnxruntime's dynamic quantisation: the answer model's only runtime is
-onnxruntime, on one thread (answering/reader.py). Writes into `folder` (default: the package's
-assistant/models/reader/): model.onnx, tokenizer.json, reader.json and data.json. The model card
-(CARD.md) is written by hand from the figures (figures.py), not here.
+onnxruntime, on one thread (answering/quoting/reader.py). Writes into `folder` (default: the
+package's assistant/models/reader/): model.onnx, tokenizer.json, reader.json and data.json. The
+model card (CARD.md) is written by hand from the figures (figures.py), not here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 
 from assistant.training import model as m
-from assistant.training.train import Plan
+from assistant.training.plan import Plan
 
 PACKAGE_FOLDER = Path(__file__).resolve().parent.parent / "models" / "reader"
 

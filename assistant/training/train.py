@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -21,23 +20,9 @@ import torch
 from assistant.training import model as m
 from assistant.training.data import read_pairs
 from assistant.training.pairs import Pair
+from assistant.training.plan import Plan
 
 Progress = Callable[[int, int, float], None]  # step, total steps, loss
-
-
-@dataclass(frozen=True)
-class Plan:
-    pairs: int = 120_000
-    layers: int = 4
-    max_tokens: int = 80
-    batch: int = 32
-    lr: float = 8e-5
-    warmup: float = 0.05
-    seed: int = 0
-    threads: int = 2
-    minutes: float = 85.0
-    every: int = 200
-    steps: int = 0  # stop after this many steps (0: the whole pass); a smoke test's few
 
 
 def sample(pairs: list[Pair], n: int, seed: int) -> list[Pair]:

@@ -59,7 +59,7 @@ def answer_message(
     below: str = "",
 ) -> str:
     """The answer with [n] markers as chips. A summary or comparison shows each "### title"
-    line as a heading and its "- " quotes as a list under it (answering/grouped.py writes
+    line as a heading and its "- " quotes as a list under it (answering/quoting/grouped.py writes
     them); any other answer is paragraphs. `below` is markup made here or in written.py (a
     written answer), put inside the same message after the quotes."""
     parts = []

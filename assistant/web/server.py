@@ -12,7 +12,7 @@ import logging
 import socket
 import threading
 
-from assistant.answering import entities
+from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
 from assistant.web import access, files

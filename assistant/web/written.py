@@ -8,7 +8,7 @@ the sentence still being written is shown as pending. One evidence card per sour
 both: `Cards` numbers the quotes' citations first and adds each new span a written sentence cites,
 so a chip and its card agree across the stream. A fallback shows the quotes with its one-line
 note. `backend_label` names the configured writer without a server path. What it leaves out: the
-answering itself (answering/written.py) and the quotes' own HTML (render.py).
+answering itself (answering/writing/written.py) and the quotes' own HTML (render.py).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def _written(written: Answer | None, turn: int, cards: Cards, done: bool) -> str
         return f'<div class="written fallback">{note}</div>'
     if written.mode != "llm":  # quotes only: nothing is written
         return ""
-    from assistant.answering.written import UNSUPPORTED  # only once an answer is written
+    from assistant.answering.writing.written import UNSUPPORTED  # only once an answer is written
 
     parts = [
         _sentence(s.text, [cards.number(written.citations[i]) for i in s.citations],

@@ -24,7 +24,7 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.settings import Settings, fingerprint_of
-from assistant.evaluation.report import metric_lines
+from assistant.evaluation.report import metric_lines, rules_twin
 from assistant.evaluation.run import Outcome, evaluate, record, summarise, write_jsonl
 from assistant.evaluation.squad.data import (
     SPLITS,
@@ -107,6 +107,11 @@ def run_squad(
     if dump is not None:
         write_jsonl(dump, ({"article": article_of(o), **record(o)} for o in outcomes))
     metrics = squad_metrics(outcomes)
+    rules = rules_twin(assistant)
+    if rules is not None:
+        questions = [q for a in articles for q in items(a)]
+        before = evaluate(rules, questions, match=squad_contains, progress=question_progress)
+        metrics["rules"] = squad_metrics(before)["product"]
     by_article = {
         a.title: squad_metrics([o for o in outcomes if article_of(o) == a.title])["product"]
         for a in articles
@@ -151,7 +156,7 @@ def _text(
         f"  {len(outcomes)} questions ({answerable} answerable, "
         f"{len(outcomes) - answerable} unanswerable) in {seconds:.1f}s",
         "",
-        *metric_lines(metrics["product"], metrics["textbook"], TARGETS),
+        *metric_lines(metrics["product"], metrics["textbook"], TARGETS, metrics.get("rules")),
         "",
         f"  {'by article':<24}{'questions':>10}" + "".join(f"{c:>24}" for c in ARTICLE_COLUMNS),
     ]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answering.entities import Entity, Tagged
-from assistant.answering.owner import owned, owner_of
+from assistant.answering.reading.entities import Entity, Tagged
+from assistant.answering.reading.owner import owned, owner_of
 from assistant.core.text import has_number, stem, word_set
 
 PERSON_NOUNS = word_set(

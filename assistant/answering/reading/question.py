@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answering.asks import Asks
-from assistant.answering.entities import Tagged
+from assistant.answering.reading.asks import Asks
+from assistant.answering.reading.entities import Tagged
 from assistant.core.text import terms
 
 

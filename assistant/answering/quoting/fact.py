@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from assistant.answering import abstain
-from assistant.answering.asks import checks_sentences, holds
-from assistant.answering.entities import tag, tag_all
-from assistant.answering.extractive import (
+from assistant.answering.library import Library
+from assistant.answering.quoting import abstain
+from assistant.answering.quoting.extractive import (
     Decision,
     Describe,
     Scored,
@@ -23,11 +22,14 @@ from assistant.answering.extractive import (
     Thresholds,
     compose,
     decide,
+    decide_read,
     previous_sentences,
     score_sentences,
 )
-from assistant.answering.library import Library
-from assistant.answering.question import Intent, Question
+from assistant.answering.quoting.reader import reader
+from assistant.answering.reading.asks import checks_sentences, holds
+from assistant.answering.reading.entities import tag, tag_all
+from assistant.answering.reading.question import Intent, Question
 from assistant.core.text import terms
 from assistant.core.types import Answer, Hit
 
@@ -46,6 +48,8 @@ class Choice:
     def answers_alone(self, s: Scored, t: Thresholds) -> bool:
         """Whether the model would answer with s as the best of the candidates that hold what
         is asked."""
+        if t.reader:
+            return s.read is not None and s.read >= t.reader_threshold
         return abstain.answers(self.describe(s), t.bias, t.weights)
 
 
@@ -58,8 +62,13 @@ def choosing(q: Question, library: Library) -> Choice:
     t = library.thresholds
     idf = library.keyword.idf
     scored = score_sentences(q.query, found.vector, sentences, idf, t)
+    if t.reader:
+        scored = read(q.query, scored, t.reader_candidates)
     checked = [s.sentence.text for s in scored[: t.candidates]]
     accept = acceptor(q, previous_sentences(sentences), checked)
+    if t.reader:
+        chosen = decide_read(scored, list(q.unknown), t, accept)
+        return Choice(found.hits, sentences, scored, accept, lambda s: [s.shown], chosen)
     passages = [h.chunk.text for h in found.hits]
     c = abstain.context(q.text, q.query, idf, passages, q.oov_share)
 
@@ -68,6 +77,16 @@ def choosing(q: Question, library: Library) -> Choice:
 
     chosen = decide(scored, list(q.unknown), describe, t, accept)
     return Choice(found.hits, sentences, scored, accept, describe, chosen)
+
+
+def read(question: str, scored: list[Scored], candidates: int) -> list[Scored]:
+    """The best `candidates` sentences read by the answer model in one batch, best read first,
+    then the rest in their order."""
+    top = scored[:candidates]
+    probs = reader().probabilities(question, [s.sentence.text for s in top])
+    read_ = [replace(s, read=float(p)) for s, p in zip(top, probs, strict=True)]
+    read_.sort(key=lambda s: -(s.read or 0.0))
+    return read_ + scored[candidates:]
 
 
 def acceptor(

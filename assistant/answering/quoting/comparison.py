@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.extractive import score_sentences
-from assistant.answering.grouped import (
+from assistant.answering.library import Library, SourceEntry
+from assistant.answering.quoting.extractive import score_sentences
+from assistant.answering.quoting.grouped import (
     DOCUMENT_CHUNKS,
     Group,
     central,
     compose_groups,
     quotable,
 )
-from assistant.answering.library import Library, SourceEntry
-from assistant.answering.naming import name_sources
-from assistant.answering.question import Intent, Question
-from assistant.answering.topic import plain, topic_of
+from assistant.answering.reading.naming import name_sources
+from assistant.answering.reading.question import Intent, Question
+from assistant.answering.reading.topic import plain, topic_of
 from assistant.core.text import QUESTION_WORDS, STOPWORDS, terms
 from assistant.core.types import Answer, Hit
 from assistant.retrieve.hybrid import exact_terms

@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering import fact
-from assistant.answering.extractive import Scored, adjacent, compose
-from assistant.answering.grouped import asked, heading, quotable
 from assistant.answering.library import Library
-from assistant.answering.question import Intent, Question
+from assistant.answering.quoting import fact
+from assistant.answering.quoting.extractive import Scored, adjacent, compose
+from assistant.answering.quoting.grouped import asked, heading, quotable
+from assistant.answering.reading.question import Intent, Question
 from assistant.core.types import Answer
 
 _WHY = re.compile(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.extractive import ABSTAIN_TEXT, Sentence, quote_window
+from assistant.answering.quoting.extractive import ABSTAIN_TEXT, Sentence, quote_window
 from assistant.core.text import terms
 from assistant.core.types import Answer, Citation, Hit
 

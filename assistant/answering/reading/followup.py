@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
-from assistant.answering.asks import PERSON_NOUNS
-from assistant.answering.entities import Tagged, Token, tag
+from assistant.answering.reading.asks import PERSON_NOUNS
+from assistant.answering.reading.entities import Tagged, Token, tag
 from assistant.core.text import STOPWORDS, terms
 
 Message = dict[str, Any]

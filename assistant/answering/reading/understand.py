@@ -18,13 +18,13 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answering import intents
-from assistant.answering.asks import Asks, analyse, needs_tags
-from assistant.answering.entities import tag
-from assistant.answering.followup import rewrite
-from assistant.answering.language import language_of
 from assistant.answering.library import Library
-from assistant.answering.question import Question
-from assistant.answering.sequel import grouped_sources
+from assistant.answering.quoting.sequel import grouped_sources
+from assistant.answering.reading.asks import Asks, analyse, needs_tags
+from assistant.answering.reading.entities import tag
+from assistant.answering.reading.followup import rewrite
+from assistant.answering.reading.language import language_of
+from assistant.answering.reading.question import Question
 from assistant.core.text import stem, terms, words
 from assistant.index.keyword import KeywordIndex
 from assistant.retrieve.hybrid import exact_terms

@@ -49,6 +49,12 @@ class Scored:
     score: float
     missing: float = 0.0  # the weight of the most specific question term the window lacks
     covered: frozenset[str] = frozenset()  # the question's terms found in the sentence itself
+    read: float | None = None  # the answer model's probability that it answers (reader.py)
+
+    @property
+    def shown(self) -> float:
+        """The score a citation shows: the answer model's probability when it read this one."""
+        return self.score if self.read is None else self.read
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,15 @@ class Thresholds:
     # 2026-12-06: dev.jsonl and the SQuAD FIT articles, dev share 0.85, L2 0.01; bias at most
     # 5% false abstentions on dev and 10% on SQuAD FIT (binding): dev 0.867 / 0.015, FIT
     # 0.179 / 0.099 (unanswerable abstained / false abstentions).
+    # The trained answer model (reader.py): used when `reader` is on (the answer_model setting),
+    # in place of the logistic model below. It rescores the best `reader_candidates` sentences;
+    # the best is quoted when its probability reaches `reader_threshold`, a second one when it
+    # reaches `reader_second` too. Chosen by `python -m assistant.training.calibrate`
+    # (assistant/models/reader/CARD.md: on what, with what figures).
+    reader: bool = True
+    reader_candidates: int = 16
+    reader_threshold: float = 0.5
+    reader_second: float = 0.5
     bias: float = -4.1443
     weights: tuple[float, ...] = (
         5.0469, -0.1514, 3.4012, 0.7178, -1.9119, 0.9344, -0.7656,
@@ -168,6 +183,34 @@ def decide(
     return Decision(chosen, x)
 
 
+def decide_read(
+    ranked: list[Scored],
+    unknown_terms: list[str],
+    t: Thresholds,
+    accept: Callable[[Scored], bool] = lambda s: True,
+) -> Decision:
+    """As `decide`, by the answer model: `ranked` best-read first. The best candidate holding
+    what is asked is quoted when its probability reaches reader_threshold; another when it
+    reaches reader_second and adds words of its own."""
+    if unknown_terms:
+        return Decision([], [])
+    eligible = [s for s in ranked[: t.candidates] if s.read is not None and accept(s)]
+    if not eligible:
+        return Decision([], [])
+    best = eligible[0]
+    x = [float(best.read or 0.0)]
+    if x[0] < t.reader_threshold:
+        return Decision([], x)
+    chosen = [best]
+    for other in eligible[1:]:
+        if len(chosen) >= t.max_quotes:
+            break
+        if (other.read or 0.0) >= t.reader_second and _adds(chosen, other):
+            chosen.append(other)
+    chosen.sort(key=lambda s: (s.sentence.source != best.sentence.source, s.sentence.start))
+    return Decision(chosen, x)
+
+
 def _answers(x: list[float], t: Thresholds) -> bool:
     return t.bias + sum(w * v for w, v in zip(t.weights, x, strict=True)) >= 0
 
@@ -188,7 +231,7 @@ def compose(
         a, b = quote_window(sentence.text, wanted, quote_chars)
         citations.append(
             Citation(sentence.source, sentence.title, sentence.text[a:b], sentence.start + a,
-                     sentence.start + b, round(s.score, 4), sentence.page)
+                     sentence.start + b, round(s.shown, 4), sentence.page)
         )  # fmt: skip
     text = "\n\n".join(f"“{c.excerpt}” [{i}]" for i, c in enumerate(citations, start=1))
     return Answer(text, citations, False, query, question, hits)

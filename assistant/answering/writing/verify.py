@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.entities import tag
-from assistant.answering.prompt import Excerpt
+from assistant.answering.reading.entities import tag
+from assistant.answering.writing.prompt import Excerpt
 from assistant.core.text import STOPWORDS, terms, words
 
 Embed = Callable[[str], np.ndarray]

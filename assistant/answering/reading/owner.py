@@ -13,7 +13,7 @@ and "Pakistani", "Afghan" and "Afghanistan"). It does not resolve pronouns or sy
 
 from __future__ import annotations
 
-from assistant.answering.entities import Tagged, Token
+from assistant.answering.reading.entities import Tagged, Token
 from assistant.core.text import stem
 
 PREFIX = 5  # letters two names must share to be one owner ("pakis", "afgha", "india")

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answering.library import Library, SourceEntry
-from assistant.answering.naming import name_sources
-from assistant.answering.question import Intent, Question
-from assistant.answering.topic import plain
+from assistant.answering.reading.naming import name_sources
+from assistant.answering.reading.question import Intent, Question
+from assistant.answering.reading.topic import plain
 
 SHORT = 5  # words: "and the second one?" names a source and asks nothing else
 _HEADING = re.compile(r"^### (.+)$", re.MULTILINE)

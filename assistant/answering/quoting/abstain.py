@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.answering.extractive import Scored
+from assistant.answering.quoting.extractive import Scored
 from assistant.core.text import terms
 
 RARE_IDF = 3.0

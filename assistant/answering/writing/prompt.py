@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.extractive import Scored, Sentence
+from assistant.answering.quoting.extractive import Scored, Sentence
 
 NOT_FOUND = "NOT IN THE SOURCES"
 HISTORY_TURNS = 2  # earlier question-and-answer pairs shown to the model

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.library import Library
-from assistant.answering.naming import Naming, is_source_noun
+from assistant.answering.reading.naming import Naming, is_source_noun
 from assistant.core.text import terms, word_set
 from assistant.retrieve.hybrid import exact_terms
 

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from assistant.answering.prompt import NOT_FOUND, Excerpt, judge_messages, messages
-from assistant.answering.verify import Checks, Embed, Verdict, split_markers, verify
+from assistant.answering.writing.prompt import NOT_FOUND, Excerpt, judge_messages, messages
+from assistant.answering.writing.verify import Checks, Embed, Verdict, split_markers, verify
 from assistant.core.errors import LLMFailure, LLMTimeout
 from assistant.core.text import MAX_SCAN_BACK, ends_with_abbreviation
 from assistant.core.types import PENDING, Answer, AnswerSentence, Citation

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.comparison import on_topic
-from assistant.answering.extractive import Sentence
-from assistant.answering.grouped import (
+from assistant.answering.library import Library, SourceEntry
+from assistant.answering.quoting.comparison import on_topic
+from assistant.answering.quoting.extractive import Sentence
+from assistant.answering.quoting.grouped import (
     DOCUMENT_CHUNKS,
     Group,
     central,
     compose_groups,
     quotable,
 )
-from assistant.answering.library import Library, SourceEntry
-from assistant.answering.naming import name_sources
-from assistant.answering.question import Intent, Question
-from assistant.answering.topic import described, plain, topic_of
+from assistant.answering.reading.naming import name_sources
+from assistant.answering.reading.question import Intent, Question
+from assistant.answering.reading.topic import described, plain, topic_of
 from assistant.core.text import QUESTION_WORDS, STOPWORDS
 from assistant.core.types import Answer, Hit
 

@@ -1,0 +1,121 @@
+"""The training package: page reading, pairs, the held-back articles, and a smoke run of a few
+steps through training, ONNX export and the runtime reader (never the full training)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.quoting.reader import reader
+from assistant.evaluation.squad.data import FIT, REPORT
+from assistant.training.data import DataError, build_files, calibration_articles
+from assistant.training.pages import HELD_BACK, Item, read_folder, read_page
+from assistant.training.pairs import answer_sentence, near_miss, question_pairs, sentences
+
+PAGE = """<div class="para-wrap"><div class="row"><div class="col-md-6"><pre>Oxygen is an
+element with atomic number 8. It is a member of the chalcogen group. It forms oxides.</pre></div>
+<div class="qa-wrap" data-id="q1"><p> <strong class="question">What is oxygen&#39;s atomic
+number?</strong></p><span class="answer">8</span><span class="answer">8</span></div>
+<div class="qa-wrap" data-id="q2"><p> <strong class="question">What is the atomic number of
+Helium Gas?</strong></p></div></div>"""
+
+
+def test_a_page_gives_its_questions_answers_and_unanswerables() -> None:
+    items = list(read_page("Oxygen", PAGE))
+    assert [i.qid for i in items] == ["q1", "q2"]
+    assert items[0].answers == ("8",)  # repeated answers once
+    assert items[0].question.startswith("What is oxygen's")
+    assert items[1].answers == ()  # no answer span: unanswerable
+
+
+@pytest.mark.parametrize(
+    ("answers", "gold"),
+    [(("8",), 0), (("chalcogen group",), 1), (("oxides",), 2), (("nowhere",), None), ((), None)],
+)
+def test_the_answer_sentence_is_where_the_answer_first_occurs(
+    answers: tuple[str, ...], gold: int | None
+) -> None:
+    context = (
+        "Oxygen is an element with atomic number 8. It is a member of the chalcogen group. "
+        "It forms oxides."
+    )
+    item = Item("Oxygen", 0, context, "q", "?", answers)
+    assert answer_sentence(item, sentences(context)) == gold
+
+
+def test_pairs_label_the_answer_sentence_and_hardest_negatives_first() -> None:
+    context = "Paris is big. The capital of France is Paris. Cats sleep."
+    item = Item("France", 0, context, "q", "What is the capital of France?", ("Paris is big",))
+    pairs = question_pairs(item, 1, "squad1")
+    assert [(p.sentence, p.label) for p in pairs] == [
+        ("Paris is big.", 1),
+        ("The capital of France is Paris.", 0),  # shares the most words: the hard negative
+    ]
+    unanswerable = question_pairs(Item("France", 0, context, "u", "Who?", ()), 9, "squad2")
+    assert {p.label for p in unanswerable} == {0} and len(unanswerable) == 3
+    assert {p.kind for p in unanswerable} == {"unanswerable"}
+
+
+def test_a_near_miss_swaps_a_name_the_paragraph_lacks() -> None:
+    import random
+
+    context = "In 1066 William of Normandy invaded England."
+    item = Item("N", 0, context, "q", "When did William of Normandy invade?", ("1066",))
+    miss = near_miss(item, {"name": ["Harold Godwinson"], "number": ["1415"]}, random.Random(0))
+    assert miss is not None and miss.label == 0
+    assert miss.question == "When did Harold Godwinson invade?"
+    assert miss.sentence == context
+
+
+def test_held_back_articles_are_never_read(tmp_path: Path) -> None:
+    for title in ("Normans", "Warsaw", "Oxygen"):
+        (tmp_path / f"{title}.html").write_text(PAGE, encoding="utf-8")
+    assert {i.article for i in read_folder(tmp_path)} == {"Oxygen"}
+    assert set(FIT) | set(REPORT) <= HELD_BACK and len(HELD_BACK) == 16
+
+
+def test_the_shipped_model_was_trained_and_calibrated_on_no_held_back_article() -> None:
+    card = json.loads((Path(reader().folder) / "data.json").read_text(encoding="utf-8"))
+    used = set(card["squad1_article_titles"]) | set(card["squad2_article_titles"])
+    assert len(card["squad2_article_titles"]) == 19
+    assert not used & HELD_BACK
+    assert set(card["calibration_articles"]) <= set(card["squad2_article_titles"])
+
+
+def test_calibration_articles_are_every_fifth_of_the_nineteen() -> None:
+    names = [f"A{i:02d}" for i in range(19)]
+    assert calibration_articles(names) == {"A00", "A05", "A10", "A15"}
+
+
+def test_a_snapshot_with_the_wrong_counts_is_refused(tmp_path: Path) -> None:
+    for part in ("explore/1.1/train", "explore/v2.0/dev"):
+        (tmp_path / part).mkdir(parents=True)
+        (tmp_path / part / "Oxygen.html").write_text(PAGE, encoding="utf-8")
+    with pytest.raises(DataError, match="squad1_articles: expected 442, found 1"):
+        build_files(tmp_path, tmp_path / "out")
+
+
+def test_a_few_training_steps_export_a_model_the_reader_loads(tmp_path: Path) -> None:
+    """The smoke test of the whole training path: two steps of a one-layer model on a tiny
+    slice, exported to int8 ONNX and scored by the runtime reader."""
+    from assistant.training.export import export
+    from assistant.training.plan import Plan
+    from assistant.training.train import train
+
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [
+        {"question": "What is the capital of France?", "sentence": s, "label": y,
+         "group": "g", "kind": k}
+        for s, y, k in [("Paris is the capital of France.", 1, "squad1"),
+                        ("Cats sleep a lot.", 0, "squad1"), ("Dogs bark.", 0, "near_miss")] * 4
+    ]  # fmt: skip
+    (data / "train.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
+    plan = Plan(pairs=12, layers=1, max_tokens=32, batch=4, threads=1, steps=2)
+    checkpoint = train(data, tmp_path / "run", plan)
+    folder = tmp_path / "reader"
+    export(checkpoint, plan, folder)
+    probs = reader(folder).probabilities("What is the capital?", ["Paris is.", "Cats."])
+    assert probs.shape == (2,) and ((probs > 0) & (probs < 1)).all()
