@@ -2,17 +2,20 @@
 that never overwrite, and a removed source that stops being cited at once.
 
 The login tests start a real `assistant serve --host 0.0.0.0` and call every event of the page over
-raw HTTP (the queue, uploads, the config) without a session, then with one.
+raw HTTP (the queue, uploads, the config) without a session, then with one; a caller without one
+gets 401 at once from every route but the login page, and logins slow down after five failures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.ingest import trash
-from assistant.web import access, files
+from assistant.web import access, files, throttle
 from assistant.web.access import AuthRequired, BadUsers
 from assistant.web.handlers import Handlers
 from assistant.web.manage import SourceHandlers
@@ -83,21 +86,27 @@ def test_users_file(tmp_path: Path) -> None:
         access.load_users("", str(tmp_path / "missing"))
 
 
+@dataclass(frozen=True)
+class Exposed:
+    url: str
+    root: Path  # the server's sources/, index/ and serve.log
+
+
 @pytest.fixture(scope="module")
-def exposed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def exposed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exposed]:
     """A real `assistant serve --host 0.0.0.0` with one login, reached on loopback."""
     root = tmp_path_factory.mktemp("exposed")
     port = _free_port()
     env = {**os.environ, "ASSISTANT_AUTH": "ann:s3cret"}
     args = ["--sources", str(copy_sources(root / "sources")), "--index", str(root / "index")]
     with _serving([*args, "--host", "0.0.0.0", "--port", str(port)], env, root) as _:
-        yield f"http://127.0.0.1:{port}/"
+        yield Exposed(f"http://127.0.0.1:{port}/", root)
 
 
-def test_every_event_refuses_a_caller_without_a_session(exposed: str) -> None:
-    with httpx.Client(base_url=exposed) as anonymous:
+def test_every_event_refuses_a_caller_without_a_session(exposed: Exposed) -> None:
+    with httpx.Client(base_url=exposed.url) as anonymous:
         assert anonymous.get("config").status_code == 401
-        with httpx.Client(base_url=exposed) as ann:
+        with httpx.Client(base_url=exposed.url) as ann:
             assert ann.post("login", data={"username": "ann", "password": "nope"}).is_error
             assert ann.post("login", data={"username": "ann", "password": "s3cret"}).is_success
             config = ann.get("config").json()
@@ -118,11 +127,11 @@ def test_every_event_refuses_a_caller_without_a_session(exposed: str) -> None:
         assert anonymous.post("gradio_api/call/ask", json={"data": ["x", 0]}).status_code == 401
 
 
-def test_a_logged_in_user_gets_answers(exposed: str) -> None:
+def test_a_logged_in_user_gets_answers(exposed: Exposed) -> None:
     from benchmarks.pageclient import PageEvents, PageSession
 
     async def ask() -> Any:
-        async with httpx.AsyncClient(base_url=exposed, timeout=60) as client:
+        async with httpx.AsyncClient(base_url=exposed.url, timeout=60) as client:
             await client.post("login", data={"username": "ann", "password": "s3cret"})
             events = PageEvents.read((await client.get("config")).json())
             return await PageSession(client, events).ask("Who replaced Imran Khan?")
@@ -130,6 +139,69 @@ def test_a_logged_in_user_gets_answers(exposed: str) -> None:
     call = asyncio.run(ask())
     assert call.ok, call.error
     assert any("Shehbaz Sharif" in str(v) for v in call.seen)
+
+
+ANONYMOUS_GETS = [
+    "gradio_api/heartbeat/x", "openapi.json", "gradio_api/openapi.json", "config",
+    "gradio_api/info", "gradio_api/startup-events", "gradio_api/app_id", "gradio_api/user",
+    "gradio_api/token", "gradio_api/queue/data?session_hash=x", "gradio_api/upload_progress",
+    "gradio_api/file=/etc/passwd", "gradio_api/call/ask/x", "monitoring", "logout", "docs",
+    "gradio_api/info?all_endpoints=true", "x/../config",
+]  # fmt: skip
+
+
+def test_a_caller_without_a_session_reaches_only_the_login_page(exposed: Exposed) -> None:
+    with httpx.Client(base_url=exposed.url, timeout=3) as anonymous:  # nothing may hang
+        for path in ANONYMOUS_GETS:
+            start = time.perf_counter()
+            assert anonymous.get(path).status_code == 401, path
+            assert time.perf_counter() - start < 1, path
+        for path in ["gradio_api/reset", "gradio_api/cancel", "gradio_api/stream/x"]:
+            assert anonymous.post(path, json={}).status_code == 401, path
+        page = anonymous.get("")
+        assert page.status_code == 200 and "Log in to ask the sources." in page.text
+        assets = re.findall(r'(?:src|href)="(\.?/[^"]+)"', page.text)
+        assert any(a.endswith(".js") for a in assets)
+        for asset in [*assets, "theme.css", "favicon.ico"]:
+            assert anonymous.get(asset).status_code == 200, asset
+        for login_page in [page, anonymous.get("", params={"all_endpoints": "true"})]:
+            assert "window.gradio_api_info = null;" in login_page.text  # no API description
+            assert "named_endpoints" not in login_page.text and '"/ask"' not in login_page.text
+
+
+def test_logins_slow_down_after_five_failures(exposed: Exposed) -> None:
+    """Five failures pass at once; the sixth waits BASE_DELAY, the seventh twice that, and an
+    attempt sent while one waits is refused without a check. A fresh address (X-Forwarded-For,
+    trusted from loopback) and name keep the other tests' logins free of the delay."""
+    base, free = throttle.BASE_DELAY, throttle.FREE_FAILURES
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+
+    async def guess(client: httpx.AsyncClient, n: int) -> tuple[int, float]:
+        start = time.perf_counter()
+        sent = {"username": "mallory", "password": f"guess-{n}"}
+        status = (await client.post("login", data=sent, headers=guesser)).status_code
+        return status, time.perf_counter() - start
+
+    async def guesses() -> list[tuple[int, float]]:
+        async with httpx.AsyncClient(base_url=exposed.url, timeout=30) as client:
+            seen = [await guess(client, n) for n in range(free + 1)]
+            seventh = asyncio.create_task(guess(client, free + 1))
+            await asyncio.sleep(base / 2)
+            seen.append(await guess(client, free + 2))  # while the seventh waits
+            return [*seen, await seventh]
+
+    seen = asyncio.run(guesses())
+    assert [status for status, _ in seen] == [400] * (free + 1) + [429, 400]
+    assert all(took < base / 2 for _, took in seen[:free]), seen
+    assert seen[free][1] >= base and seen[-1][1] >= 2 * base, seen
+    assert seen[free + 1][1] < base, seen
+    log = (exposed.root / "serve.log").read_text(encoding="utf-8")
+    assert "login failed user='mallory' address=203.0.113.7 failures=7 next_delay=4s" in log
+    assert "login refused user='mallory'" in log and "guess-" not in log
+    with httpx.Client(base_url=exposed.url) as ann:  # another name from loopback: no delay
+        start = time.perf_counter()
+        assert ann.post("login", data={"username": "ann", "password": "s3cret"}).is_success
+        assert time.perf_counter() - start < base
 
 
 def test_no_auth_off_loopback_warns(tmp_path: Path) -> None:

@@ -2,15 +2,17 @@
 
 On loopback the chat needs no login (only this machine can reach it). Bound to any other address it
 refuses to start without logins unless the operator says `--no-auth`. The logins are checked by
-Gradio's own auth, which guards every route the page and its events use (the config, the queue,
-uploads, files), so a caller without a session reaches no event at all. A users file holds one
-`user:pbkdf2_sha256$iterations$salt$hash` line per user (`assistant hash-password USER` prints one);
-ASSISTANT_AUTH=user:password is for a quick start. What it leaves out: roles (every user may manage
-sources unless ASSISTANT_READ_ONLY=1), rate limits and TLS: put a reverse proxy in front for those.
+Gradio's own auth through `Logins.attempt`, which waits as throttle.py says after repeated failures
+and checks the password off the event loop; guard.py keeps every route but the login page from a
+caller without a session. A users file holds one `user:pbkdf2_sha256$iterations$salt$hash` line
+per user (`assistant hash-password USER` prints one); ASSISTANT_AUTH=user:password is for a quick
+start. What it leaves out: roles (every user may manage sources unless ASSISTANT_READ_ONLY=1) and
+TLS: put a reverse proxy in front for that.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -18,7 +20,10 @@ import ipaddress
 import secrets
 from pathlib import Path
 
+from fastapi import HTTPException
+
 from assistant.core.errors import AssistantError
+from assistant.web.throttle import ADDRESS, LoginThrottle, TooManyAttempts
 
 SCHEME = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
@@ -65,14 +70,26 @@ def load_users(auth: str, auth_file: str) -> dict[str, str]:
 
 
 class Logins:
-    """Gradio's auth callable: (username, password) -> allowed."""
+    """The users and their login throttle: (username, password) -> allowed; `attempt` is the
+    same for Gradio's auth, delayed after failures."""
 
     def __init__(self, users: dict[str, str]) -> None:
         self.users = users
+        self.throttle = LoginThrottle()
 
     def __call__(self, username: str, password: str) -> bool:
         stored = self.users.get(username)
         return stored is not None and verify(password, stored)
+
+    async def attempt(self, username: str, password: str) -> bool:
+        """Gradio's auth (a coroutine, so Gradio awaits it): the throttle's wait, then the check
+        in a thread, as PBKDF2 takes a good part of a second. A refused attempt is HTTP 429."""
+        try:
+            return await self.throttle.attempt(
+                username, ADDRESS.get(), lambda: asyncio.to_thread(self, username, password)
+            )
+        except TooManyAttempts as exc:
+            raise HTTPException(status_code=429, detail=str(exc)) from None
 
 
 def is_loopback(host: str) -> bool:

@@ -1,9 +1,10 @@
 """Serving the web chat: the port, the logins, the queue, and one line for each way it can fail.
 
 `serve` refuses a busy port before any set-up (PortBusy names --port and make chat PORT=...),
-requires logins off loopback (access.py), sizes the queue to the `web_workers` setting, warms the
-model up in the background and blocks until interrupted. It prints the address only once the
-server is listening.
+requires logins off loopback (access.py) and then lets a caller without a session reach nothing
+but the login page (guard.py), sizes the queue to the `web_workers` setting, warms the model up
+in the background and blocks until interrupted. FastAPI's own /openapi.json is off. It prints the
+address only once the server is listening.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import logging
 import socket
 import threading
 
+from starlette.middleware import Middleware
+
 from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
-from assistant.web import access, files
+from assistant.web import access, files, guard
 from assistant.web.app import build_app
 
 log = logging.getLogger(__name__)
@@ -49,18 +52,24 @@ def serve(
         app.queue().launch(
             server_name=host,
             server_port=port,
-            auth=logins,
+            auth=logins.attempt if logins else None,
             auth_message="Log in to ask the sources.",
             max_file_size=files.upload_limit(s.max_source_bytes),
             quiet=True,
             footer_links=["api", "settings"],
             prevent_thread_lock=True,
             max_threads=max(40, 2 * s.web_workers),
+            app_kwargs={"openapi_url": None, "middleware": middleware(logins)},
         )
     except OSError as exc:  # the port was taken between the check and the launch
         raise PortBusy(_busy(port)) from exc
     print(f"Web chat on http://{host}:{port} (Ctrl+C to stop)", flush=True)
     app.block_thread()
+
+
+def middleware(logins: access.Logins | None) -> list[Middleware]:
+    """What runs before Gradio's routes: the guard when there are logins."""
+    return [Middleware(guard.Guard)] if logins else []
 
 
 def preflight(
