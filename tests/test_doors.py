@@ -1,14 +1,19 @@
-"""The pieces behind the login delay, without a server: the delays and the counts per name and
-address (tests/test_security.py drives them over HTTP)."""
+"""The pieces behind the login delay and the private upload cache, without a server: the delays,
+the counts per name and address, a move across disks, the cache folder's checks, and the page's
+relative upload paths made full again (tests/test_security.py drives them over HTTP)."""
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.web import throttle
+from assistant.web import files, throttle, uploads
 from assistant.web.throttle import LoginThrottle, TooManyAttempts
 
 
@@ -73,3 +78,54 @@ def test_a_guess_sent_while_another_waits_is_refused_unchecked() -> None:
 
     asyncio.run(run())
     assert len(checked) == throttle.FREE_FAILURES
+
+
+def test_a_move_across_disks_copies_then_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload = tmp_path / "upload.txt"
+    upload.write_text("Moved text.", encoding="utf-8")
+    upload.chmod(0o600)
+
+    def cross_device(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(files.os, "link", cross_device)
+    files.move(upload, tmp_path / "source.txt")
+    assert not upload.exists() and (tmp_path / "source.txt").read_text() == "Moved text."
+    assert stat.S_IMODE((tmp_path / "source.txt").stat().st_mode) == 0o600
+    upload.write_text("Other text.", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        files.move(upload, tmp_path / "source.txt")
+    assert upload.exists() and (tmp_path / "source.txt").read_text() == "Moved text."
+
+
+def test_the_upload_folder_is_private_and_refuses_a_planted_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(uploads.ENV, raising=False)  # restored after the test
+    folder = tmp_path / "cache"
+    (folder / "old").mkdir(parents=True)
+    (folder / "old" / "a.txt").write_text("stale", encoding="utf-8")
+    os.symlink(tmp_path, folder / "link")
+    folder.chmod(0o777)
+    assert uploads.prepare(folder) == folder and os.environ[uploads.ENV] == str(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and list(folder.iterdir()) == []
+    assert tmp_path.exists()  # the planted link was removed, not followed
+    os.symlink(tmp_path, tmp_path / "planted")
+    with pytest.raises(uploads.UnsafeUploads, match="not a folder of this user"):
+        uploads.prepare(tmp_path / "planted")
+
+
+def test_relative_upload_paths_become_full_inside_the_folder_only() -> None:
+    hide = uploads.HidePaths(lambda *a: None, "/srv/cache")  # type: ignore[arg-type]
+    meta = {"_type": "gradio.FileData"}
+    sent = {"data": [[{"path": "abc/a.txt", "meta": meta},
+                      {"path": "../etc/passwd", "meta": meta},
+                      {"path": "/etc/hosts", "meta": meta}],
+                     {"path": "abc/b.txt"}]}  # fmt: skip
+    restored = hide._restore(sent)
+    assert [f["path"] for f in restored["data"][0]] == [
+        "/srv/cache/abc/a.txt", "../etc/passwd", "/etc/hosts"
+    ]  # fmt: skip
+    assert restored["data"][1] == {"path": "abc/b.txt"}  # not a file's value: left alone

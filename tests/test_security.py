@@ -3,7 +3,8 @@ that never overwrite, and a removed source that stops being cited at once.
 
 The login tests start a real `assistant serve --host 0.0.0.0` and call every event of the page over
 raw HTTP (the queue, uploads, the config) without a session, then with one; a caller without one
-gets 401 at once from every route but the login page, and logins slow down after five failures.
+gets 401 at once from every route but the login page, logins slow down after five failures, and
+uploads pass through a private cache folder that keeps nothing and whose paths no answer shows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -24,7 +26,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.ingest import trash
-from assistant.web import access, files, throttle
+from assistant.web import access, files, throttle, uploads
 from assistant.web.access import AuthRequired, BadUsers
 from assistant.web.handlers import Handlers
 from assistant.web.manage import SourceHandlers
@@ -90,17 +92,23 @@ def test_users_file(tmp_path: Path) -> None:
 class Exposed:
     url: str
     root: Path  # the server's sources/, index/ and serve.log
+    uploads: Path  # its upload cache folder
 
 
 @pytest.fixture(scope="module")
 def exposed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exposed]:
-    """A real `assistant serve --host 0.0.0.0` with one login, reached on loopback."""
+    """A real `assistant serve --host 0.0.0.0` with one login, reached on loopback; its upload
+    folder held a stale upload, open to all, before it started."""
     root = tmp_path_factory.mktemp("exposed")
     port = _free_port()
+    folder = uploads.folder_for(port)
+    (folder / "stale").mkdir(parents=True, exist_ok=True)
+    (folder / "stale" / "left.txt").write_text("an upload from an earlier run", encoding="utf-8")
+    folder.chmod(0o755)
     env = {**os.environ, "ASSISTANT_AUTH": "ann:s3cret"}
     args = ["--sources", str(copy_sources(root / "sources")), "--index", str(root / "index")]
     with _serving([*args, "--host", "0.0.0.0", "--port", str(port)], env, root) as _:
-        yield Exposed(f"http://127.0.0.1:{port}/", root)
+        yield Exposed(f"http://127.0.0.1:{port}/", root, folder)
 
 
 def test_every_event_refuses_a_caller_without_a_session(exposed: Exposed) -> None:
@@ -204,6 +212,42 @@ def test_logins_slow_down_after_five_failures(exposed: Exposed) -> None:
         assert time.perf_counter() - start < base
 
 
+def test_the_upload_cache_is_private_and_emptied_on_start(exposed: Exposed) -> None:
+    assert stat.S_IMODE(exposed.uploads.stat().st_mode) == 0o700
+    assert exposed.uploads.stat().st_uid == os.getuid()
+    assert not (exposed.uploads / "stale").exists()
+
+
+def test_an_upload_moves_out_of_the_cache_and_shows_no_server_path(exposed: Exposed) -> None:
+    from benchmarks.pageclient import PageSession
+
+    text = b"Glacier notes\n\nThe Rhone glacier loses about ten metres a year.\n"
+    paths = [str(exposed.uploads), str(exposed.root), os.path.realpath(exposed.root), "/tmp/"]
+
+    async def upload() -> tuple[str, Any, int]:
+        async with httpx.AsyncClient(base_url=exposed.url, timeout=60) as client:
+            await client.post("login", data={"username": "ann", "password": "s3cret"})
+            config = (await client.get("config")).json()
+            ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
+            event = next(i for i, d in enumerate(config["dependencies"])
+                         if [ids["upload"], "upload"] in d["targets"])  # fmt: skip
+            sent = await client.post("gradio_api/upload", files={"files": ("Rhone.txt", text)})
+            held = [p for p in exposed.uploads.rglob("*") if p.is_file() and p.stat().st_size]
+            data = [[{"path": p, "orig_name": "Rhone.txt", "meta": {"_type": "gradio.FileData"}}
+                     for p in sent.json()]]  # fmt: skip
+            call = await PageSession(client, None).call(event, data)  # type: ignore[arg-type]
+            assert call.ok, call.error
+            return sent.text, call.outputs, len(held)
+
+    answer, outputs, held = asyncio.run(upload())
+    assert held == 1  # it was in the cache until the event took it
+    assert not any(p in answer or p in str(outputs) for p in paths), (answer, outputs)
+    assert (exposed.root / "sources" / "Rhone.txt").read_bytes() == text
+    assert "Added Rhone.txt." in str(outputs)
+    left = [p for p in exposed.uploads.rglob("*") if p.is_file() and p.stat().st_size]
+    assert left == []  # Gradio's File leaves an empty temporary file per upload; nothing else
+
+
 def test_no_auth_off_loopback_warns(tmp_path: Path) -> None:
     port = _free_port()
     args = ["--sources", str(copy_sources(tmp_path / "sources")), "--index", str(tmp_path / "i")]
@@ -257,6 +301,8 @@ def test_an_upload_never_overwrites_a_source(tmp_path: Path) -> None:
     assert other.added == [renamed]
     assert other.renamed == [f"{name}: {name} exists, kept as {renamed}"]
     assert (folder / name).read_bytes() == original
+    assert not (uploads / name).exists()  # moved, not copied
+    (uploads / name).write_text("A different text under the same name.", encoding="utf-8")
     again = files.add(folder, [uploads / name])  # the same bytes as the kept copy
     assert again.added == [] and again.rejected == [f"{name}: already a source, as {renamed}"]
 

@@ -183,8 +183,9 @@ def test_upload_names_cannot_leave_the_sources_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.parent == folder) == [
         "My-notes.txt"
     ]
-    assert not files.remove(folder, "../uploads/My notes.txt")
-    assert good.exists()
+    assert not good.exists() and binary.exists()  # the accepted one moved, the others stay
+    assert not files.remove(folder, "../uploads/data.txt")
+    assert binary.exists()
     assert files.remove(folder, "My-notes.txt")
 
 

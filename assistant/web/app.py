@@ -37,6 +37,7 @@ EXAMPLES = {
         "Afghanistan?",
     ],
 }
+UPLOAD_SWEEP, UPLOAD_MAX_AGE = 60, 15 * 60  # seconds: how often, and after how long
 HEADER = (
     "<h1>Ask your sources</h1><p>Every answer quotes the sources word for word. "
     "Click a numbered chip to see the quote highlighted in its paragraph.</p>"
@@ -63,7 +64,10 @@ def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
     _absent_matplotlib_fails_fast()
     handlers = ChatHandlers(assistant)
     workers = workers or assistant.settings.web_workers
-    app = gr.Blocks(title="Ask your sources", analytics_enabled=False)
+    # Gradio deletes uploads no event took (an upload alone, or one its checks refused) after
+    # UPLOAD_MAX_AGE seconds, and every upload left when the server stops.
+    app = gr.Blocks(title="Ask your sources", analytics_enabled=False,
+                    delete_cache=(UPLOAD_SWEEP, UPLOAD_MAX_AGE))  # fmt: skip
     with app:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
         conv = gr.State(Conversation())

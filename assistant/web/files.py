@@ -4,13 +4,15 @@ An upload is accepted only with a suffix the index reads, at most `upload_limit`
 smaller of `MAX_UPLOAD_BYTES` and the max_source_mb setting), and when the indexer would read it.
 Its name is reduced to a plain file name of letters, digits, dots, dashes and underscores, so it
 cannot name a folder, a hidden file or anything outside the sources folder; a name held by
-anything, a link included, is taken. Removing never deletes: it moves the listed entry itself
-(a link, not what it points at) to the trash (ingest/trash.py), where it can be restored.
-Indexing is left to the caller; these functions only move files.
+anything, a link included, is taken. An accepted upload is moved in, not copied: nothing of it
+stays where it was uploaded (a rejected one is left to the caller). Removing never deletes: it
+moves the listed entry itself (a link, not what it points at) to the trash (ingest/trash.py),
+where it can be restored. Indexing is left to the caller; these functions only move files.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -79,7 +81,7 @@ def inside(folder: Path, name: str) -> Path | None:
 
 
 def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) -> Outcome:
-    """Copy uploaded files into folder under safe names, never over an existing source: the same
+    """Move uploaded files into folder under safe names, never over an existing source: the same
     bytes again are refused, other bytes under a taken name get a free one (notes-2.txt).
     max_bytes is the size limit on sources; a larger upload is refused with the reader's reason."""
     added, rejected, renamed = [], [], []
@@ -102,10 +104,23 @@ def add(folder: Path, uploads: list[Path], max_bytes: int = MAX_SOURCE_BYTES) ->
         elif target is None:
             rejected.append(f"{upload.name}: not a valid file name")
         else:
-            with open(upload, "rb") as src, open(target, "xb") as out:  # x: never overwrite
-                shutil.copyfileobj(src, out)
+            move(upload, target)
             added.append(name)
     return Outcome(added, rejected, [r for r in renamed if r.rsplit(" ", 1)[-1] in added])
+
+
+def move(upload: Path, target: Path) -> None:
+    """Move upload to target, never over anything there: on one disk a hard link and an unlink;
+    across disks a copy (with the upload's mode) and an unlink, as `mv` does."""
+    try:
+        os.link(upload, target)  # FileExistsError when target is taken
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+            raise
+        with open(upload, "rb") as src, open(target, "xb") as out:  # x: never overwrite
+            shutil.copyfileobj(src, out)
+        shutil.copymode(upload, target)
+    os.unlink(upload)
 
 
 def _twin(folder: Path, name: str, data: bytes) -> str:

@@ -6,7 +6,8 @@ default), so a removed source stops being cited as soon as the event ends, and a
 be asked about. Removing takes two clicks (`ask_remove`, then `remove`) and never deletes: the
 file goes to the trash (ingest/trash.py), and `restore` brings it back. With `read_only` the page
 has none of these events (app.py) and the handlers refuse anyway, so a hand-made call cannot change
-the folder either. Messages name files, never server paths.
+the folder either. Messages name files, never server paths. An upload is moved out of Gradio's
+upload cache into the folder, and what is refused is deleted from it (uploads.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.ingest import trash
-from assistant.web import files, render
+from assistant.web import files, render, uploads
 from assistant.web.handlers import Public
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,18 @@ class SourceHandlers:
         paths: list[str] | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
-        # The trailing None empties the uploader: its files are now in the folder or rejected.
-        if self.read_only:
-            return (READ_ONLY, *self.view(), None)
+        # The trailing None empties the uploader: its files are now in the folder or rejected,
+        # and nothing of them is left in the upload cache.
+        received = [Path(p) for p in paths or []]
         try:
-            outcome = files.add(self.folder, [Path(p) for p in paths or []], self.max_source_bytes)
+            if self.read_only:
+                return (READ_ONLY, *self.view(), None)
+            outcome = files.add(self.folder, received, self.max_source_bytes)
         except OSError as exc:
             log.warning("stage=upload error=%s", type(exc).__name__)
             return (f"Not added: {exc.strerror or type(exc).__name__}", *self.view(), None)
+        finally:
+            uploads.discard(received)
         lines = [f"Added {', '.join(outcome.added)}."] if outcome.added else []
         lines += [f"Renamed {line}" for line in outcome.renamed]
         lines += [f"Not added: {reason}" for reason in outcome.rejected]

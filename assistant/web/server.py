@@ -2,9 +2,10 @@
 
 `serve` refuses a busy port before any set-up (PortBusy names --port and make chat PORT=...),
 requires logins off loopback (access.py) and then lets a caller without a session reach nothing
-but the login page (guard.py), sizes the queue to the `web_workers` setting, warms the model up
-in the background and blocks until interrupted. FastAPI's own /openapi.json is off. It prints the
-address only once the server is listening.
+but the login page (guard.py), gives Gradio a private, emptied upload folder whose paths the page
+never sees (uploads.py), sizes the queue to the `web_workers` setting, warms the model up in the
+background and blocks until interrupted. FastAPI's own /openapi.json is off. It prints the address
+only once the server is listening.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from pathlib import Path
 
 from starlette.middleware import Middleware
 
 from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
-from assistant.web import access, files, guard
+from assistant.web import access, files, guard, uploads
 from assistant.web.app import build_app
 
 log = logging.getLogger(__name__)
@@ -43,9 +45,11 @@ def serve(
 ) -> None:
     """Start the web chat on host:port and block until interrupted.
 
-    Raises PortBusy, AuthRequired (off loopback without logins or --no-auth) or BadUsers."""
+    Raises PortBusy, AuthRequired (off loopback without logins or --no-auth), BadUsers or
+    UnsafeUploads."""
     s = assistant.settings
     logins = preflight(assistant, host, port, no_auth)
+    folder = uploads.prepare(uploads.folder_for(port))  # before the app: Gradio reads it then
     app = build_app(assistant)
     threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
     try:
@@ -59,7 +63,7 @@ def serve(
             footer_links=["api", "settings"],
             prevent_thread_lock=True,
             max_threads=max(40, 2 * s.web_workers),
-            app_kwargs={"openapi_url": None, "middleware": middleware(logins)},
+            app_kwargs={"openapi_url": None, "middleware": middleware(logins, folder)},
         )
     except OSError as exc:  # the port was taken between the check and the launch
         raise PortBusy(_busy(port)) from exc
@@ -67,9 +71,10 @@ def serve(
     app.block_thread()
 
 
-def middleware(logins: access.Logins | None) -> list[Middleware]:
-    """What runs before Gradio's routes: the guard when there are logins."""
-    return [Middleware(guard.Guard)] if logins else []
+def middleware(logins: access.Logins | None, folder: Path) -> list[Middleware]:
+    """What runs before Gradio's routes: the guard when there are logins, and the path hiding."""
+    hide = Middleware(uploads.HidePaths, folder=str(folder))
+    return [Middleware(guard.Guard), hide] if logins else [hide]
 
 
 def preflight(
