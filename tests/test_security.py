@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -334,7 +335,8 @@ def _free_port() -> int:
 
 
 class _serving:
-    """`assistant serve ARGS` in a subprocess until the block ends; its output in root/serve.log."""
+    """`assistant serve ARGS` in a subprocess until the block ends; its output in root/serve.log.
+    Its upload folder goes with it (a terminated server leaves the emptied folder behind)."""
 
     def __init__(self, args: list[str], env: dict[str, str] | None, root: Path) -> None:
         self.args, self.env, self.log = args, env, root / "serve.log"
@@ -355,6 +357,8 @@ class _serving:
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
+        port = int(self.args[self.args.index("--port") + 1])
+        shutil.rmtree(uploads.folder_for(port), ignore_errors=True)
 
 
 def test_failures_are_logged_without_question_text(
