@@ -60,8 +60,9 @@ _IMPLIED = {
     "some": {"some", "several", "many", "most", "including", "few", "part"},
     "many": {"many", "most", "big"},
     "partly": {"partly", "part"},
+    "including": {"including", "some", "several", "many", "most"},
 }
-_INCLUSIVE = word_set("including include includes among some part such several")
+_INCLUSIVE = word_set("including include includes included among some part such several")
 
 
 @dataclass(frozen=True)
@@ -217,9 +218,10 @@ def quantity(claim: str, cited: str) -> str:
     for i, w in enumerate(ws):
         if w.text != "including":
             continue
-        nxt = next((x for x in ws[i + 1 :] if x.term), None)
-        if nxt is not None and nxt.term in mine and not mine & _INCLUSIVE:
-            return f"the cited excerpt says “{cited[w.start : nxt.end]}…”, not that all were"
+        at = next((k for k in range(i + 1, len(ws)) if ws[k].term), None)
+        if at is not None and ws[at].term in mine and not mine & _INCLUSIVE:
+            last = ws[at + 1] if at + 1 < len(ws) and ws[at + 1].term else ws[at]
+            return f"the cited excerpt says “{cited[w.start : last.end]}”, not that all were"
     return ""
 
 

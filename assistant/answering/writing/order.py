@@ -19,19 +19,41 @@ from itertools import pairwise
 from assistant.answering.writing.align import Word, tokens, words_of
 from assistant.core.text import word_set
 
-_LEADS = word_set("led lead leads leading")  # causal only with "to" next: "led the ISI" is not
-_STRONG = _LEADS | word_set(
-    "because caused causing resulted due owing thus hence therefore means meant mean make makes "
-    "made"
-)  # a cause the sentence states outright: the cited text must give one too
-_FORWARD = _STRONG | word_set(
-    "causes provoked provokes provoking galvanized galvanised galvanizes produced produces "
-    "prompted prompts triggered fuelled fueled sparked exacerbated exacerbating exacerbates "
-    "heightened heightening necessitates necessitated binds bind making so drove drives "
-    "contributed contributes culminated culminating precondition prerequisite"
-) - word_set("because due owing")
-_BACKWARD = word_set("because owing due given thanks require requires required result")
-_PASSIVE = word_set("been was were is are be being")
+_LEADS = word_set("led lead leads leading")  # causal only with "to": "led the ISI" is not
+_DETERMINERS = word_set("the a an this that these those their its his her our your")
+_FORWARD = word_set(
+    "led lead leads leading caused causes causing resulted resulting results provoked provokes "
+    "provoking galvanized galvanised galvanizes produced produces prompted prompts prompting "
+    "triggered triggers sparked sparks fuelled fueled fuels fuelling fueling stoked stokes "
+    "stoking fanned spurred emboldened energized reinforced reinforces forced forcing "
+    "drove drives driving driven exacerbated exacerbating exacerbates heightened heightening "
+    "necessitates necessitated binds bind make makes made making so thus hence therefore means "
+    "meant mean contributed contributes culminated culminating precondition prerequisite"
+)
+_BACKWARD = word_set(
+    "because owing due given thanks require requires required result consequence stems stemmed "
+    "stemming arose arises arising response"
+)
+
+
+def _connective(ts: list[Word | str], ws: list[Word], i: int) -> bool:
+    """Whether the i-th word links a cause and an effect here: "led" only with "to" after it;
+    "so" and "given" only opening a clause ("…, so they", "given their record"), not "so-called"."""
+    w = ws[i]
+    if w.text not in _FORWARD and w.text not in _BACKWARD:
+        return False
+    if w.text in _LEADS:  # "led to tensions", "led the group to extend", not "led the ISI"
+        to = next((k for k in range(i + 1, min(i + 8, len(ws))) if ws[k].text == "to"), None)
+        if to is None or to + 1 >= len(ws):
+            return False
+        then = ws[to + 1]
+        return to == i + 1 or not (then.capital or then.text in _DETERMINERS)
+    if w.text in ("so", "given"):
+        at = ts.index(w)
+        before = ts[at - 1] if at else ","
+        after = ts[at + 1] if at + 1 < len(ts) else ""
+        return after != "-" and (before == "," or getattr(before, "text", "") == "and")
+    return True
 
 
 def sides(text: str, prefer: str = "") -> tuple[str, set[str], set[str]] | None:
@@ -39,11 +61,7 @@ def sides(text: str, prefer: str = "") -> tuple[str, set[str], set[str]] | None:
     named `prefer` when there is one), or None."""
     ts = tokens(text)
     ws = words_of(ts)
-    found = [
-        i for i, w in enumerate(ws)
-        if (w.text in _FORWARD or w.text in _BACKWARD)
-        and (w.text not in _LEADS or any(x.text == "to" for x in ws[i + 1 : i + 4]))
-    ]  # fmt: skip
+    found = [i for i, w in enumerate(ws) if _connective(ts, ws, i)]
     if not found:
         return None
     pick = next((i for i in found if ws[i].text == prefer), found[0])
@@ -51,8 +69,7 @@ def sides(text: str, prefer: str = "") -> tuple[str, set[str], set[str]] | None:
     before = {x.term for x in ws[:pick] if x.term}
     after = {x.term for x in ws[pick + 1 :] if x.term}
     nxt = ws[pick + 1].text if pick + 1 < len(ws) else ""
-    prev = ws[pick - 1].text if pick else ""
-    backward = w.text in _BACKWARD or (nxt == "by" and prev in _PASSIVE)
+    backward = w.text in _BACKWARD or nxt == "by"  # "galvanized by": the cause comes after
     if w.text == "result" and nxt != "of":
         backward = False
     if backward and pick <= 1:  # "Because X, Y": the cause runs to the first comma
@@ -71,8 +88,7 @@ def cause(claim: str, cited: str) -> str:
         return ""
     theirs = sides(cited, mine[0])
     if theirs is None:
-        strong = mine[0] in _STRONG
-        return "the cited excerpt does not say that one led to the other" if strong else ""
+        return "the cited excerpt does not say that one led to the other"
     _, c1, e1 = mine
     _, c2, e2 = theirs
     same = len(c1 & c2) + len(e1 & e2)
@@ -129,18 +145,16 @@ def roles(claim: str, cited: str) -> str:
     after_of = {
         w.term for prev, w in pairwise(every) if prev.text == "of"
     }  # "ally of Pakistan" for "Pakistan's ally" is no swap
-    out = [
-        u for u in _units(mine)
-        if not kept & set(u) and not any(mine[i].term in owned & after_of for i in u)
+    units = [
+        u for u in _units(mine) if not any(mine[i].term in owned & after_of for i in u)
     ]  # fmt: skip
-    for k, a in enumerate(out):
-        for b in out[k + 1 :]:
-            if len(a) != len(b):
-                continue
-            order = list(range(len(mine)))
-            order[a[0] : a[-1] + 1], order[b[0] : b[-1] + 1] = b, a
+    if (" by " in f" {claim.lower()} ") != (" by " in f" {cited.lower()} "):
+        return ""  # active against passive: the names trade places without trading roles
+    for k, a in enumerate(units):
+        for b in units[k + 1 :]:
+            order = [*range(a[0]), *b, *range(a[-1] + 1, b[0]), *a, *range(b[-1] + 1, len(mine))]
             swapped = _longest_in_order([where[mine[i].term] for i in order])
-            if len(swapped) >= len(kept) + 2 * len(a):
+            if len(swapped) >= len(kept) + len(a) + len(b):
                 first = claim[mine[a[0]].start : mine[a[-1]].end]
                 second = claim[mine[b[0]].start : mine[b[-1]].end]
                 return f"“{first}” and “{second}” are the other way round in the cited excerpt"
