@@ -184,6 +184,20 @@ EDITS = [
         "other way round",
     ),
     (
+        "name",
+        SHARIF,
+        "Khan replaced Shehbaz Sharif.",
+        False,
+        "it is “Shehbaz Sharif” that “replaced”",
+    ),
+    (
+        "paraphrase",
+        SHARIF,
+        "Khan was replaced by Shehbaz Sharif.",
+        True,
+        "",
+    ),
+    (
         "negation",
         B16,
         "Under Taliban rule, Afghanistan is no longer a pariah state.",

@@ -31,6 +31,7 @@ import numpy as np
 
 from assistant.answering.reading.entities import tag
 from assistant.answering.writing.align import added, negation, quantity
+from assistant.answering.writing.doers import doer
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
 from assistant.core.text import STOPWORDS, terms, words
@@ -118,7 +119,7 @@ def acronyms(span: str) -> set[str]:
     return found
 
 
-ALIGNED = (negation, quantity, cause, roles, added)  # align.py and order.py, in this order
+ALIGNED = (negation, quantity, cause, roles, doer, added)  # align.py, order.py, doers.py
 
 
 def disagreement(text: str, spans: Sequence[str]) -> str:
