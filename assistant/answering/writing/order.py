@@ -91,6 +91,7 @@ def cause(claim: str, cited: str) -> str:
         return "the cited excerpt does not say that one led to the other"
     _, c1, e1 = mine
     _, c2, e2 = theirs
+    c1, e1, c2, e2 = c1 - e1, e1 - c1, c2 - e2, e2 - c2  # a term on both sides says nothing
     same = len(c1 & c2) + len(e1 & e2)
     flipped = len(c1 & e2) + len(e1 & c2)
     if flipped > same and flipped >= 2:
