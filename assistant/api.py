@@ -218,16 +218,21 @@ class Assistant:
                     s.llm_url, s.llm_key, s.llm_threads, s.llm_context, s.llm_temperature,
                     s.llm_timeout, s.llm_max_tokens, grammar,
                 )  # fmt: skip
-                embed = self.embeddings.embed_query
-                scorer = self.scorer  # claims are compared with sentence vectors in its space
                 self._writers.append(Writer(
-                    make_backend(s.llm, options),
-                    lambda text: scorer.text_vector(
-                        text, lambda t: np.asarray(embed(t), dtype=np.float32)
-                    ),
+                    make_backend(s.llm, options), self.claim_vector,
                     timed, Writing(s.llm_timeout, s.llm_unsupported, s.llm_judge),
                 ))  # fmt: skip
             return self._writers[0]
+
+    def claim_vector(self, text: str) -> np.ndarray:
+        """A written sentence's vector in the answer scorer's space, where the sentences it cites
+        are compared (the writer's and `assistant eval --claims`'s)."""
+        embed = self.embeddings.embed_query
+        return self.scorer.text_vector(text, lambda t: np.asarray(embed(t), dtype=np.float32))
+
+    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Source sentences' vectors as the index stores them for the answer scorer."""
+        return (self.scorer.embed or self.embeddings.encode)(texts)
 
     def decision(
         self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None

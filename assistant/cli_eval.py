@@ -3,8 +3,10 @@
 `add_eval` adds the subcommand to cli.py's parser; `cmd_eval` checks the flags that only
 `--set squad` takes, runs `evaluation.report.run_report` (a named set or a .jsonl, against the
 sources and index the flags name) or `evaluation.squad.run.run_squad` (its own work folder, with
-progress bars), and prints the report's text or its JSON. Left out: the metrics, question sets and
-report wording (assistant/evaluation/) and turning errors into one line (cli.py's `main`).
+progress bars), or with `--claims` `evaluation.claims.run_claims` (the written-answer verifier on
+the labelled claims, `--split` naming the half), and prints the report's text or its JSON. Left
+out: the metrics, question sets and report wording (assistant/evaluation/) and turning errors
+into one line (cli.py's `main`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,17 @@ def add_eval(
         help="--set squad: where the articles and their index are kept between runs "
         "(default ~/.cache/assistant/squad)",
     )
+    ev.add_argument(
+        "--claims",
+        action="store_true",
+        help="measure the written-answer verifier on the labelled claims set "
+        "(evaluation/claims.jsonl, docs/claims-guideline.md) instead of asking questions",
+    )
+    ev.add_argument(
+        "--split",
+        choices=("report", "fit", "all"),
+        help="--claims: which half (default report; fit: the half the verifier was tuned on)",
+    )
     # For tests and quick checks: only the first N paragraphs of each article.
     ev.add_argument("--limit", type=int, help=argparse.SUPPRESS)
 
@@ -60,7 +73,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     dump = Path(args.dump) if args.dump else None
-    if args.set == "squad":
+    if args.split and not args.claims:
+        raise AssistantError("--split applies to --claims only")
+    if args.claims:
+        report = _eval_claims(args, dump)
+    elif args.set == "squad":
         report = _eval_squad(args, dump)
     else:
         squad_only = [f for f in ("articles", "workdir", "limit") if getattr(args, f) is not None]
@@ -71,6 +88,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         report = run_report(make_assistant(args), args.set, dump)
     print(json.dumps(report, indent=2) if args.json else report["text"])
     return 0
+
+
+def _eval_claims(args: argparse.Namespace, dump: Any) -> dict[str, Any]:
+    from assistant.evaluation.claims import run_claims
+
+    squad_only = [f for f in ("articles", "workdir", "limit") if getattr(args, f) is not None]
+    if squad_only:
+        raise AssistantError(f"--{squad_only[0]} applies to --set squad only")
+    assistant = make_assistant(args)
+    folders = [assistant.settings.sources]
+    return run_claims(
+        args.split or "report",
+        folders,
+        assistant.claim_vector,
+        assistant.sentence_vectors,
+        dump=dump,
+    )
 
 
 def _eval_squad(args: argparse.Namespace, dump: Any) -> dict[str, Any]:

@@ -101,3 +101,255 @@ def test_facts_reads_numbers_dates_and_names() -> None:
     found = facts("In March 2023, Pakistan's army said 145 TTP fighters had crossed.")
     assert {"145", "TTP", "Pakistan's"} <= set(found) or {"145", "TTP"} <= set(found)
     assert any("2023" in f for f in found)
+
+
+# Issue 20: every kind of edit, on pairs constructed here (none is in evaluation/claims.jsonl).
+# (kind, cited sentence, written sentence citing it as [1], supported, words the reason holds)
+A11 = (
+    "Pakistan, over the years, was deemed the Taliban’s principal supporter, notwithstanding the "
+    "presence of international forces in Afghanistan for two decades following 9/11."
+)
+A26 = "The Taliban do not want to operate as Pakistan’s proxies."
+A45 = (
+    "The Taliban, like all preceding Afghan governments, remain unwilling to recognize the Durand "
+    "Line as the border between the two countries."
+)
+A46 = (
+    "In fact, there has been a series of skirmishes along the border between the Pakistani "
+    "military and Taliban forces – a development that has astonished many."
+)
+A61 = (
+    "Any sustained economic growth in Afghanistan will also require close cooperation with "
+    "Pakistan."
+)
+B5 = "Pakistan has become less safe, not safer, after the Taliban’s victorious march into Kabul."
+B7 = (
+    "This group has launched more than 124 terrorist attacks since the Taliban returned to power "
+    "in Pakistan (including suicide attacks) from bases in Afghanistan."
+)
+B10 = (
+    "Taliban border security guards have challenged Pakistani efforts to fence the "
+    "Pakistan-Afghanistan border."
+)
+B16 = "Under Taliban rule, Afghanistan is a pariah state."
+B31 = (
+    "Pakistan’s own Pashtun nationalists called for the unity of Pashtuns, exacerbating Pakistani "
+    "fears about Afghan irredentism."
+)
+B47 = (
+    "Pakistan’s powerful intelligence agency, the Inter-Services Intelligence, holds sway over the "
+    "Taliban through material support and personal ties with the leadership."
+)
+B56 = (
+    "Pakistan’s media have suggested that these strikes have the tacit support of Kabul’s Taliban "
+    "rulers, even though Taliban officials have ritually protested Pakistani violations of Afghan "
+    "sovereignty just as Pakistan used to protest U.S. cross-border drone strikes (even those "
+    "that originated from facilities within Pakistan)."
+)
+B76 = (
+    "After entering the Oval Office, Biden never called Khan, a snub that rankled the former "
+    "prime minister."
+)
+B78 = "Pakistan’s dire economic situation necessitates looking to the United States for support."
+B81 = "Pakistan must revise its approach to the Taliban."
+
+EDITS = [
+    (
+        "number",
+        A11,
+        "International forces stayed in Afghanistan for four decades after 9/11.",
+        False,
+        "four",
+    ),
+    (
+        "number",
+        B7,
+        "This group has launched more than 214 terrorist attacks since the Taliban returned to "
+        "power.",
+        False,
+        "214",
+    ),
+    (
+        "name",
+        B47,
+        "India's intelligence agency holds sway over the Taliban through material support.",
+        False,
+        "India",
+    ),
+    (
+        "name",
+        A61,
+        "Sustained economic growth in Pakistan will require close cooperation with Afghanistan.",
+        False,
+        "other way round",
+    ),
+    (
+        "name",
+        SHARIF,
+        "Khan replaced Shehbaz Sharif.",
+        False,
+        "it is “Shehbaz Sharif” that “replaced”",
+    ),
+    (
+        "paraphrase",
+        SHARIF,
+        "Khan was replaced by Shehbaz Sharif.",
+        True,
+        "",
+    ),
+    (
+        "negation",
+        B16,
+        "Under Taliban rule, Afghanistan is no longer a pariah state.",
+        False,
+        "opposite",
+    ),
+    (
+        "negation",
+        B47,
+        "The Inter-Services Intelligence does not hold sway over the Taliban.",
+        False,
+        "opposite",
+    ),
+    (
+        "negation",
+        A26,
+        "The Taliban want to operate as Pakistan's proxies.",
+        False,
+        "not want",
+    ),
+    (
+        "quantity",
+        A46,
+        "There have been dozens of skirmishes along the border between the Pakistani military "
+        "and Taliban forces.",
+        False,
+        "dozens",
+    ),
+    (
+        "quantity",
+        B56,
+        "Taliban officials have occasionally protested Pakistani violations of Afghan sovereignty.",
+        False,
+        "occasionally",
+    ),
+    (
+        "quantity",
+        B7,
+        "The attacks this group launched since the Taliban returned to power were suicide attacks.",
+        False,
+        "including suicide attacks",
+    ),
+    (
+        "cause",
+        B31,
+        "Pakistani fears about Afghan irredentism led Pakistan's own Pashtun nationalists to "
+        "call for the unity of Pashtuns.",
+        False,
+        "other way round",
+    ),
+    (
+        "cause",
+        B10,
+        "Pakistani efforts to fence the border led Taliban border security guards to challenge "
+        "them.",
+        False,
+        "led to the other",
+    ),
+    (
+        "appended",
+        B16,
+        "Under Taliban rule, Afghanistan is a pariah state, and its economy has collapsed.",
+        False,
+        "economy has collapsed",
+    ),
+    (
+        "appended",
+        B81,
+        "Pakistan must revise its approach to the Taliban by closing the seminaries that train "
+        "them.",
+        False,
+        "closing the seminaries",
+    ),
+    (
+        "wrong_excerpt",
+        B81,
+        "Pakistan's powerful intelligence agency holds sway over the Taliban through material "
+        "support.",
+        False,
+        "says something else",
+    ),
+    (
+        "paraphrase",
+        A26,
+        "The Taliban are not willing to act as Pakistan's proxies.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        A45,
+        "Like every previous Afghan government, the Taliban will not recognize the Durand Line "
+        "as the border.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        B5,
+        "Since the Taliban took Kabul, Pakistan has become less safe.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        B7,
+        "Since the Taliban returned to power, this group has launched over 124 terrorist "
+        "attacks, some of them suicide attacks.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        B47,
+        "The ISI holds sway over the Taliban through material support and personal ties.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        B76,
+        "Biden did not call Khan after he entered the Oval Office.",
+        True,
+        "",
+    ),
+    (
+        "paraphrase",
+        B78,
+        "Because Pakistan's economic situation is dire, it must look to the United States for "
+        "support.",
+        True,
+        "",
+    ),
+    (
+        "verbatim",
+        B31,
+        B31,
+        True,
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "cited", "sentence", "supported", "reason"), EDITS)
+def test_every_kind_of_edit(
+    kind: str, cited: str, sentence: str, supported: bool, reason: str, embed: LocalEmbeddings
+) -> None:
+    def vector(text: str) -> np.ndarray:
+        return np.asarray(embed.embed_query(text), dtype=np.float32)
+
+    given = {1: Excerpt(1, Sentence(0, "a.txt", "A", 0, len(cited), cited, vector(cited)), 1.0)}
+    verdict = verify(sentence.rstrip(".") + " [1].", given, vector, Checks())
+    assert verdict.supported == supported, (kind, verdict.reason)
+    assert reason in verdict.reason
+    assert "\n" not in verdict.reason and len(verdict.reason) <= 120

@@ -3,16 +3,22 @@
 Rules, in order; the first that fails is the reason (Gao et al. 2023, ALCE: a sentence counts only
 if its citations support it):
 1. it cites at least one excerpt, and only excerpts that were given ([9] of eight is refused);
-2. every number, date and name in it (digits, spaCy's entities, capitalised words after the
-   first) occurs in the cited excerpts it is held to;
-3. its content is in them: for each cited excerpt, the share of the sentence's content terms it
+2. its content is in them: for each cited excerpt, the share of the sentence's content terms it
    holds (`coverage`) and the MiniLM cosine of sentence and excerpt (`cosine`) both reach the
-   thresholds fitted on the dev set (`python -m assistant.evaluation.fit_verifier`).
-The citations of a supported sentence are the cited excerpts that pass 3 on their own; when none
-does but together they do (two halves of one claim), all that share a term with it. Rule 2 is then
-checked against exactly those. What it leaves out: negation and paraphrase beyond what MiniLM
-catches, and number words written as digits (or the reverse): such a sentence is refused, never
-passed. The LLM judge (written.py) is an extra check on top.
+   thresholds fitted on the dev set (`python -m assistant.evaluation.fit_verifier`);
+3. every number, date and name in it (digits, spaCy's entities, capitalised words after the
+   first; an acronym matches the initials of capitalised words) occurs in the excerpts it is
+   held to;
+4. word by word, those excerpts say what it says (align.py: negation, quantity words, added
+   content; order.py: cause and effect, swapped names): `disagreement`.
+The citations of a supported sentence are the cited excerpts that pass 2 on their own; when none
+does but together they do (two halves of one claim), all that share a term with it; and another
+cited excerpt that holds a name the passing ones leave to a pronoun ("It hoped…"). Rules 3 and 4
+are checked against exactly those. Measured on the labelled claims set (`assistant eval
+--claims`, docs/llm.md). What it leaves out: paraphrase beyond what MiniLM and the word checks
+catch, antonyms without a negation or quantity word, and number words written as digits (or the
+reverse): such a sentence is refused, never passed. The LLM judge (written.py) is an extra check
+on top.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.reading.entities import tag
+from assistant.answering.writing.align import added, negation, quantity
+from assistant.answering.writing.doers import doer
+from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
 from assistant.core.text import STOPWORDS, terms, words
 
@@ -31,6 +40,7 @@ Embed = Callable[[str], np.ndarray]
 MARKER = re.compile(r"\s*\[\s*(?:excerpts?\s*)?(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITAL = re.compile(r"\b[A-Z][\w’'-]*")
+_PART = re.compile(r"[A-Za-z]+|[^\sA-Za-z-]")  # words, hyphenated parts apart, and punctuation
 _FACTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
           "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}  # fmt: skip
 
@@ -86,10 +96,36 @@ def missing_fact(text: str, spans: Sequence[str]) -> str:
     """The first fact of text that the spans do not hold, or ""."""
     held = {w for span in spans for w in words(span)}
     held |= {m[0].replace(",", "").rstrip(".") for span in spans for m in _NUMBER.finditer(span)}
+    held |= {a for span in spans for a in acronyms(span)}
     for fact in facts(text):
         if not all(w in held for w in _fact_words(fact)):
             return fact
     return ""
+
+
+def acronyms(span: str) -> set[str]:
+    """The initials of every run of capitalised words ("Inter-Services Intelligence": "isi",
+    "Tehrik-e-Taliban Pakistan": "ttp"), lower-cased, at least two letters."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*_PART.findall(span), "."]:
+        if word[0].isupper():
+            run.append(word[0].lower())
+            continue
+        if len(word) <= 3 and word.isalpha() and run:
+            continue  # "e" in Tehrik-e-Taliban, "of" in Institute of Peace
+        found |= {"".join(run[i:j]) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
+        run = []
+    return found
+
+
+ALIGNED = (negation, quantity, cause, roles, doer, added)  # align.py, order.py, doers.py
+
+
+def disagreement(text: str, spans: Sequence[str]) -> str:
+    """The first word-aligned check the spans fail, as its one-line reason, or ""."""
+    joined = " ".join(spans)
+    return next((why for check in ALIGNED if (why := check(text, joined))), "")
 
 
 def coverage(text: str, span: str) -> float:
@@ -123,7 +159,15 @@ def verify(sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks:
         if lacking:
             return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
         return Verdict(text, cited, (), "the cited excerpt says something else")
+    passing += [  # a cited excerpt that names what the passing ones call "it", "he"
+        n for n in given if n not in passing
+        and missing_fact(text, [given[m].text for m in passing])
+        and not missing_fact(text, [given[m].text for m in [*passing, n]])
+    ]  # fmt: skip
     lacking = missing_fact(text, [given[n].text for n in passing])
     if lacking:
         return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
+    why = disagreement(text, [given[n].text for n in passing])
+    if why:
+        return Verdict(text, cited, (), why)
     return Verdict(text, cited, tuple(passing))
