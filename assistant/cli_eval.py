@@ -40,6 +40,11 @@ def add_eval(
     )
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
     ev.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="skip the second run that reports the earlier rules (answer_model rules) beside",
+    )
+    ev.add_argument(
         "--dump", metavar="PATH", help="also write every question's outcome as JSON Lines"
     )
     ev.add_argument(
@@ -85,7 +90,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise AssistantError(f"--{squad_only[0]} applies to --set squad only")
         from assistant.evaluation.report import run_report
 
-        report = run_report(make_assistant(args), args.set, dump)
+        report = run_report(make_assistant(args), args.set, dump, not args.no_compare)
     print(json.dumps(report, indent=2) if args.json else report["text"])
     return 0
 
@@ -126,6 +131,7 @@ def _eval_squad(args: argparse.Namespace, dump: Any) -> dict[str, Any]:
             settings=Settings.from_env(chroma_url=args.chroma_url),
             index_progress=index_progress,
             question_progress=question_progress,
+            compare=not args.no_compare,
         )
     finally:
         close_index()

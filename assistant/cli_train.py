@@ -36,6 +36,8 @@ def add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--minutes", type=float, default=d.minutes, help="time budget of this run")
     p.add_argument("--threads", type=int, default=d.threads, help=f"threads (default {d.threads})")
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed (default {d.seed})")
+    p.add_argument("--init", default="", help="start from this checkpoint's weights (a 2nd stage)")
+    p.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps (smoke test)")
 
 
@@ -50,6 +52,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     plan = Plan(
         pairs=args.pairs, layers=args.layers, max_tokens=args.max_tokens,
         minutes=args.minutes, threads=args.threads, seed=args.seed, steps=args.steps,
+        init=args.init, lr=args.lr,
     )  # fmt: skip
     try:
         if args.data_from:

@@ -119,3 +119,18 @@ def test_a_few_training_steps_export_a_model_the_reader_loads(tmp_path: Path) ->
     export(checkpoint, plan, folder)
     probs = reader(folder).probabilities("What is the capital?", ["Paris is.", "Cats."])
     assert probs.shape == (2,) and ((probs > 0) & (probs < 1)).all()
+
+
+def test_cross_negatives_come_from_the_articles_other_paragraphs() -> None:
+    from assistant.training.pairs import build
+
+    items = [
+        Item("A", 0, "The capital of France is Paris. Cats sleep.", "q1",
+             "What is the capital of France?", ("Paris",)),
+        Item("A", 1, "France has a capital city. Dogs bark.", "q2", "Do dogs bark?", ("bark",)),
+    ]  # fmt: skip
+    cross = [p for p in build(items, 9, 0.0, "squad1", 0, cross=1) if p.kind == "cross"]
+    assert [(p.group, p.sentence, p.label) for p in cross] == [
+        ("q1", "France has a capital city.", 0),  # the other paragraph's most overlapping
+        ("q2", "The capital of France is Paris.", 0),  # none overlaps: the first
+    ]

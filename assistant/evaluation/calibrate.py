@@ -127,7 +127,7 @@ def threshold_for(c: Corpus, max_false: float) -> float:
 
 def reader_rates(threshold: float, c: Corpus) -> tuple[float, float]:
     """rates() for the answer model's probability against a threshold."""
-    return rates(-threshold, np.array([0.0, 1.0]), c)
+    return rates(-threshold, np.array([0.0, 1.0]), replace(c, x=c.x[:, :1]))
 
 
 def choose_reader(dev: Corpus, squad: Corpus) -> float:
@@ -143,13 +143,14 @@ def main() -> None:
     settings = Settings.from_env()
     dev = collect("dev", Assistant(settings), load(SETS["dev"]))
     squad = collect("squad", *squad_fit(settings))
+    prefix = ""
     if settings.answer_model == "reader":
-        print(f"reader_threshold: float = {choose_reader(dev, squad):.4f}")
-        return
+        print(f"probability alone: threshold {choose_reader(dev, squad):.4f}")
+        prefix = "reader_"
     bias, w, line = choose(dev, squad)
     print(f"chosen: {line}")
-    print(f"bias: float = {bias:.4f}")
-    print(f"weights: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in w[1:])})")
+    print(f"{prefix}bias: float = {bias:.4f}")
+    print(f"{prefix}weights: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in w[1:])})")
 
 
 if __name__ == "__main__":

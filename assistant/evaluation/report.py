@@ -29,7 +29,9 @@ TARGETS = {
 }
 
 
-def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> dict[str, Any]:
+def run_report(
+    assistant: Assistant, which: str, dump: Path | None = None, compare: bool = True
+) -> dict[str, Any]:
     """Evaluate a two-article set (or a .jsonl path); `dump` also writes every outcome's
     `record()` as JSON Lines (refused for a blind set, whose answers nobody reads)."""
     if dump is not None and which in BLIND:
@@ -42,7 +44,7 @@ def run_report(assistant: Assistant, which: str, dump: Path | None = None) -> di
     questions = load(path)
     outcomes = evaluate(assistant, questions)
     metrics = summarise(outcomes)
-    rules = rules_twin(assistant)
+    rules = rules_twin(assistant) if compare else None
     if rules is not None:
         metrics["rules"] = summarise(evaluate(rules, questions))["product"]
     kinds = by_kind(outcomes)

@@ -22,6 +22,7 @@ SQUAD1 = "explore/1.1/train"
 SQUAD2 = "explore/v2.0/dev"
 EXPECTED = {"squad1_articles": 442, "squad1_questions": 87_599, "squad2_articles": 19}
 NEGATIVES = 3  # hardest negatives per SQuAD 1.1 question
+CROSS = 2  # hardest negatives from the article's other paragraphs, per answerable question
 NEAR_SHARE = 0.25  # share of SQuAD 1.1 questions that also give a near miss
 EVERY_SENTENCE = 99  # SQuAD 2.0 questions: every sentence of the paragraph
 
@@ -67,8 +68,8 @@ def build_files(snapshot: Path, out: Path, seed: int = 0) -> dict[str, object]:
     cal2 = [i for i in squad2 if i.article in held]
     out.mkdir(parents=True, exist_ok=True)
     train = [
-        *build(squad1, NEGATIVES, NEAR_SHARE, "squad1", seed),
-        *build(fit2, EVERY_SENTENCE, 0.0, "squad2", seed),
+        *build(squad1, NEGATIVES, NEAR_SHARE, "squad1", seed, CROSS),
+        *build(fit2, EVERY_SENTENCE, 0.0, "squad2", seed, CROSS),
     ]
     counts["train"] = _write(out / "train.jsonl", train)
     counts["calibrate"] = _write(

@@ -48,7 +48,9 @@ def export(
             dynamic_axes={"input_ids": axes, "token_type_ids": axes, "attention_mask": axes,
                           "logit": {0: "batch"}},
         )  # fmt: skip
-        quantize_dynamic(str(plain), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
+        quantize_dynamic(
+            str(plain), str(folder / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
+        )
     shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     settings = {"max_tokens": plan.max_tokens, "layers": plan.layers, "base": "all-MiniLM-L6-v2"}
     (folder / "reader.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")

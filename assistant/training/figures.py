@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -94,3 +95,71 @@ def figures(scored: Sequence[Scored], threshold: float) -> dict[str, float]:
         "abstained_unanswerable": float(np.mean([s.best < threshold for s in unanswerable])),
         "false_abstentions": float(np.mean([s.best < threshold for s in answerable])),
     }
+
+
+def rules_scorer(groups: Sequence[Sequence[Pair]]) -> Score:
+    """Today's rules scorer as a Score: extractive.score_sentences (MiniLM cosine plus weighted
+    term coverage) with idf over the paragraphs of `groups`; its probability-like output is the
+    score itself (only its order and AUC are read)."""
+    import math
+
+    from assistant.answering.quoting.extractive import Sentence, Thresholds, score_sentences
+    from assistant.core.text import terms
+    from assistant.index.embeddings import packaged_model_path
+    from assistant.index.onnx_query import packaged_onnx_path, query_encoder
+
+    encoder = query_encoder(packaged_onnx_path(), packaged_model_path() / "tokenizer.json")
+    paragraphs = {" ".join(sorted(p.sentence for p in g)) for g in groups}
+    df: dict[str, int] = defaultdict(int)
+    for text in paragraphs:
+        for t in set(terms(text)):
+            df[t] += 1
+
+    def idf(t: str) -> float:
+        return math.log((len(paragraphs) + 1) / (df.get(t, 0) + 1)) + 1
+
+    def score(question: str, texts: Sequence[str]) -> np.ndarray:
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts])  # one paragraph: neighbours count
+        found = [
+            Sentence(0, "p", "", int(starts[i]), int(starts[i]) + len(t), t, encoder.encode(t))
+            for i, t in enumerate(texts)
+        ]
+        scored = score_sentences(question, encoder.encode(question), found, idf, Thresholds())
+        by_start = {s.sentence.start: s.score for s in scored}
+        return np.array([by_start[int(starts[i])] for i in range(len(texts))])
+
+    return score
+
+
+def table(work: Path | None) -> list[str]:
+    """The card's sentence-level table: the answer model beside the rules scorer on the held-out
+    calibration articles (when `work` holds the training files), SQuAD FIT and REPORT. The
+    threshold is chosen on the calibration articles (or FIT without them) and applied as is."""
+    from assistant.answering.quoting.reader import reader
+    from assistant.evaluation.squad.data import FIT, REPORT
+    from assistant.training.data import read_pairs
+
+    sets: dict[str, list[list[Pair]]] = {}
+    if work is not None and (work / "data" / "calibrate.jsonl").exists():
+        sets["calibration (4 of the 19)"] = group(read_pairs(work / "data" / "calibrate.jsonl"))
+    sets["SQuAD FIT"] = items_groups(squad_items(FIT))
+    sets["SQuAD REPORT"] = items_groups(squad_items(REPORT))
+    lines = [f"{'set':<28}{'scorer':<8}{'questions':>10}{'chosen first':>14}{'AUC':>8}"
+             f"{'abstained':>11}{'false abst.':>13}"]  # fmt: skip
+    for name, score in (("model", reader().probabilities), ("rules", None)):
+        threshold = None
+        for title, groups in sets.items():
+            scored = score_groups(groups, score or rules_scorer(groups))
+            threshold = threshold_for(scored) if threshold is None else threshold
+            f = figures(scored, threshold)
+            lines.append(
+                f"{title:<28}{name:<8}{f['questions']:>10.0f}{f['chosen_first']:>14.3f}"
+                f"{f['auc']:>8.3f}{f['abstained_unanswerable']:>11.3f}{f['false_abstentions']:>13.3f}"
+            )
+    return lines
+
+
+if __name__ == "__main__":
+    import sys
+
+    print("\n".join(table(Path(sys.argv[1]) if len(sys.argv) > 1 else None)))

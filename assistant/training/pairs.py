@@ -114,14 +114,38 @@ def article_terms(items: Iterable[Item]) -> dict[str, dict[str, list[str]]]:
 
 
 def build(
-    items: list[Item], negatives: int, near_share: float, kind: str, seed: int
+    items: list[Item], negatives: int, near_share: float, kind: str, seed: int, cross: int = 0
 ) -> Iterator[Pair]:
-    """Every question's pairs, plus near misses for a near_share of the answerable ones."""
+    """Every question's pairs, plus near misses for a near_share of the answerable ones, plus
+    `cross` negatives from the article's other paragraphs (the most word-overlapping: at answer
+    time the candidates come from several passages, not only the answer's own)."""
     rng = random.Random(seed)
     names = article_terms(items)
+    elsewhere = _article_sentences(items) if cross else {}
     for item in items:
         yield from question_pairs(item, negatives, kind)
         if item.answers and rng.random() < near_share:
             miss = near_miss(item, names[item.article], rng)
             if miss is not None:
                 yield miss
+        if cross and item.answers:
+            yield from _cross(item, elsewhere[item.article], cross)
+
+
+def _article_sentences(items: Iterable[Item]) -> dict[str, list[tuple[int, str, frozenset[str]]]]:
+    """Per article, every sentence with its paragraph and terms."""
+    found: dict[str, dict[int, list[tuple[int, str, frozenset[str]]]]] = defaultdict(dict)
+    for item in items:
+        if item.paragraph not in found[item.article]:
+            texts = [item.context[a:b] for a, b in sentences(item.context)]
+            found[item.article][item.paragraph] = [
+                (item.paragraph, t, frozenset(terms(t))) for t in texts
+            ]
+    return {a: [s for p in paras.values() for s in p] for a, paras in found.items()}
+
+
+def _cross(item: Item, article: list[tuple[int, str, frozenset[str]]], n: int) -> list[Pair]:
+    q = frozenset(terms(item.question))
+    others = [(len(q & t), s) for p, s, t in article if p != item.paragraph]
+    others.sort(key=lambda o: -o[0])
+    return [Pair(item.question, s, 0, item.qid, "cross") for _, s in others[:n]]

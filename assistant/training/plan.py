@@ -17,4 +17,7 @@ class Plan:
     threads: int = 2
     minutes: float = 85.0
     every: int = 200
+    init: str = (
+        ""  # a checkpoint whose weights a second stage starts from (pairs then drawn evenly)
+    )
     steps: int = 0  # stop after this many steps (0: the whole pass); a smoke test's few

@@ -25,10 +25,20 @@ from assistant.training.plan import Plan
 Progress = Callable[[int, int, float], None]  # step, total steps, loss
 
 
-def sample(pairs: list[Pair], n: int, seed: int) -> list[Pair]:
-    """Every pair that teaches abstention, then SQuAD 1.1 pairs up to n, shuffled."""
+ABSTENTION = ("squad2", "unanswerable", "near_miss")
+"""The kinds a first stage keeps whole; it fills up with SQuAD 1.1 pairs (cross-paragraph
+negatives are a second stage's: `even` draws from every kind)."""
+
+
+def sample(pairs: list[Pair], n: int, seed: int, even: bool = False) -> list[Pair]:
+    """Every pair of the ABSTENTION kinds, then SQuAD 1.1 pairs up to n, shuffled; `even`: n
+    pairs drawn evenly from all (a second stage)."""
     rng = random.Random(seed)
-    keep = [p for p in pairs if p.kind != "squad1"]
+    if even:
+        chosen = list(pairs)
+        rng.shuffle(chosen)
+        return chosen[:n]
+    keep = [p for p in pairs if p.kind in ABSTENTION]
     rest = [p for p in pairs if p.kind == "squad1"]
     rng.shuffle(rest)
     chosen = keep + rest[: max(0, n - len(keep))]
@@ -48,7 +58,7 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     torch.set_num_threads(plan.threads)
     folder = m.base_folder()
     tok = m.tokenizer(folder, plan.max_tokens)
-    pairs = sample(read_pairs(data / "train.jsonl"), plan.pairs, plan.seed)
+    pairs = sample(read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, bool(plan.init))
     total = len(pairs) // plan.batch
     last = min(total, plan.steps) if plan.steps else total
     net = m.build(folder, plan.layers)
@@ -59,6 +69,8 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     out.mkdir(parents=True, exist_ok=True)
     checkpoint = out / "checkpoint.pt"
     step = 0
+    if plan.init and not checkpoint.exists():
+        net.load_state_dict(torch.load(plan.init, weights_only=False)["model"])
     if checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
         net.load_state_dict(state["model"])

@@ -24,6 +24,7 @@ from assistant.answering.quoting.extractive import (
     decide,
     decide_read,
     previous_sentences,
+    reads_as_answer,
     score_sentences,
 )
 from assistant.answering.quoting.reader import reader
@@ -49,7 +50,7 @@ class Choice:
         """Whether the model would answer with s as the best of the candidates that hold what
         is asked."""
         if t.reader:
-            return s.read is not None and s.read >= t.reader_threshold
+            return s.read is not None and reads_as_answer([s.read, *self.describe(s)], t)
         return abstain.answers(self.describe(s), t.bias, t.weights)
 
 
@@ -63,29 +64,29 @@ def choosing(q: Question, library: Library) -> Choice:
     idf = library.keyword.idf
     scored = score_sentences(q.query, found.vector, sentences, idf, t)
     if t.reader:
-        scored = read(q.query, scored, t.reader_candidates)
+        scored = read(q.query, scored, t.reader_candidates, t.reader_mix)
     checked = [s.sentence.text for s in scored[: t.candidates]]
     accept = acceptor(q, previous_sentences(sentences), checked)
-    if t.reader:
-        chosen = decide_read(scored, list(q.unknown), t, accept)
-        return Choice(found.hits, sentences, scored, accept, lambda s: [s.shown], chosen)
     passages = [h.chunk.text for h in found.hits]
     c = abstain.context(q.text, q.query, idf, passages, q.oov_share)
 
     def describe(best: Scored) -> list[float]:
         return abstain.features(best, c)
 
+    if t.reader:
+        chosen = decide_read(scored, list(q.unknown), t, accept, describe)
+        return Choice(found.hits, sentences, scored, accept, describe, chosen)
     chosen = decide(scored, list(q.unknown), describe, t, accept)
     return Choice(found.hits, sentences, scored, accept, describe, chosen)
 
 
-def read(question: str, scored: list[Scored], candidates: int) -> list[Scored]:
-    """The best `candidates` sentences read by the answer model in one batch, best read first,
-    then the rest in their order."""
+def read(question: str, scored: list[Scored], candidates: int, mix: float) -> list[Scored]:
+    """The best `candidates` sentences read by the answer model, best first by probability plus
+    `mix` times their similarity score, then the rest in their order."""
     top = scored[:candidates]
     probs = reader().probabilities(question, [s.sentence.text for s in top])
     read_ = [replace(s, read=float(p)) for s, p in zip(top, probs, strict=True)]
-    read_.sort(key=lambda s: -(s.read or 0.0))
+    read_.sort(key=lambda s: -((s.read or 0.0) + mix * s.score))
     return read_ + scored[candidates:]
 
 

@@ -2,8 +2,8 @@
 
 A small cross-encoder (all-MiniLM-L6-v2 cut to 4 layers, fine-tuned on SQuAD by
 assistant/training/; its card: assistant/models/reader/CARD.md) shipped as int8 ONNX inside the
-package. `Reader.probabilities(question, sentences)` scores every (question, sentence) pair in one
-batch on one thread and returns the probability that each sentence answers the question. It loads
+package. `Reader.probabilities(question, sentences)` scores every (question, sentence) pair on
+one thread and returns the probability that each sentence answers the question. It loads
 once, on first use, and is shared between threads (onnxruntime sessions and tokenizers may be
 called from several at once). Left out: which sentences to put to it and what to do with the
 scores (fact.py), and training (assistant/training/, which needs torch; this needs only
@@ -35,21 +35,19 @@ class Reader:
     tokenizer: Any  # tokenizers.Tokenizer, truncating pairs longest-first
 
     def probabilities(self, question: str, sentences: Sequence[str]) -> np.ndarray:
-        if not sentences:
-            return np.zeros(0, dtype=np.float32)
-        encoded = self.tokenizer.encode_batch([(question, s) for s in sentences])
-        width = max(len(e.ids) for e in encoded)
-        feed = {k: np.zeros((len(encoded), width), dtype=np.int64) for k in _INPUTS}
-        for i, e in enumerate(encoded):
-            n = len(e.ids)
-            feed["input_ids"][i, :n] = e.ids
-            feed["token_type_ids"][i, :n] = e.type_ids
-            feed["attention_mask"][i, :n] = 1
-        logits = self.session.run(None, feed)[0].astype(np.float64)
+        """Each sentence's probability of answering the question. Pairs run one by one,
+        unpadded: as fast here as one padded batch, and each probability is the sentence's own
+        (dynamic int8 quantises a call's activations together, so in a batch the others would
+        move it by a few hundredths)."""
+        logits = np.zeros(len(sentences), dtype=np.float64)
+        for i, e in enumerate(self.tokenizer.encode_batch([(question, s) for s in sentences])):
+            feed = {
+                "input_ids": np.asarray([e.ids], dtype=np.int64),
+                "token_type_ids": np.asarray([e.type_ids], dtype=np.int64),
+                "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
+            }
+            logits[i] = float(self.session.run(None, feed)[0][0])
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
-
-
-_INPUTS = ("input_ids", "token_type_ids", "attention_mask")
 
 
 def reader(folder: Path = FOLDER) -> Reader:

@@ -81,6 +81,7 @@ def run_squad(
     settings: Settings | None = None,
     index_progress: Progress | None = None,
     question_progress: Callable[[int, int], None] | None = None,
+    compare: bool = True,
 ) -> dict[str, Any]:
     """Index the split's articles (first `limit` paragraphs of each), ask every question, and
     return the metrics, by article too, with the report's text; `dump` writes every outcome.
@@ -107,7 +108,7 @@ def run_squad(
     if dump is not None:
         write_jsonl(dump, ({"article": article_of(o), **record(o)} for o in outcomes))
     metrics = squad_metrics(outcomes)
-    rules = rules_twin(assistant)
+    rules = rules_twin(assistant) if compare else None
     if rules is not None:
         questions = [q for a in articles for q in items(a)]
         before = evaluate(rules, questions, match=squad_contains, progress=question_progress)
