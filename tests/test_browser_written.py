@@ -3,10 +3,13 @@ in-process, with the citation grammar) configured: it streams beneath the quotes
 sentence is visibly marked, a chip opens the exact supporting span, and the switch skips it.
 
 This test depends on what SmolLM2-135M writes at temperature 0 (one thread, llama.cpp's CPU
-build): for PESHAWAR it writes three sentences, of which the verifier refuses two ("145", cited
-from an excerpt that lacks it; a sentence its excerpt does not state) and supports one. Should a
-change to the prompt, the grammar, the verifier or the model change that, choose another question
-on which it does both (the failure message says so). Screenshots go to test-artifacts/.
+build): for PESHAWAR it writes three sentences, and the verifier refuses all three ("145", cited
+from an excerpt that lacks it; a sentence its excerpt does not state; "The attack was a suicide
+attack", which the verifier passed before issue 20's stricter checks), so the answer falls back
+to the quotes with a note. Should a change to the prompt, the grammar, the verifier or the model
+change that, choose another question on which it does this (the failure message says so).
+A supported written sentence and its chip are tested without the browser (test_web_written.py).
+Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -78,15 +81,14 @@ def test_a_written_answer_streams_marks_and_cites_exact_spans(page: Any, server:
     assert "145" in answer.locator("p").first.inner_text()  # the quotes stay above
 
     written = answer.locator(".written")
-    marks = written.locator(".w-mark")
-    assert marks.count() >= 1, f"no unsupported sentence: {MODEL}"
-    assert marks.first.is_visible() and marks.first.inner_text() == "not found in the sources"
-    assert written.locator(".w-unsupported").count() == marks.count()
-    chips = written.locator("a.cite-chip")
-    assert chips.count() >= 1, f"no supported sentence: {MODEL}"
+    # SmolLM2 writes three sentences here and the verifier refuses all three: each is marked
+    # while the answer streams, then the answer falls back to the quotes above and says why.
+    assert any("not found in the sources" in s for s in streaming), f"{states}: {MODEL}"
+    note = written.locator(".written-note").inner_text()
+    assert "no written sentence was supported" in note, f"{note}: {MODEL}"
     page.screenshot(path=ARTIFACTS / "chat-written.png")
 
-    chip = chips.last
+    chip = answer.locator("a.cite-chip").first  # the quote's chip, above the note
     chip.click()
     card = page.locator("#evidence-panel .ev-card.selected")
     assert card.get_attribute("id") == (chip.get_attribute("href") or "")[1:]
@@ -94,7 +96,7 @@ def test_a_written_answer_streams_marks_and_cites_exact_spans(page: Any, server:
     assert where, card.inner_text()
     source, start, end = where[1], int(where[2]), int(where[3])
     excerpt = server.assistant.source_text(source)[start:end]
-    assert card.locator("mark").inner_text() == excerpt  # the exact supporting sentence
+    assert card.locator("mark").inner_text() == excerpt  # the exact quoted sentence
     assert len(excerpt) < 400  # a sentence, not its whole passage
     page.wait_for_timeout(400)  # let the smooth scroll finish before the screenshot
     page.screenshot(path=ARTIFACTS / "chat-written-evidence.png")
