@@ -1,11 +1,12 @@
-"""Answer or abstain: what the model sees of the best sentence, and the model itself.
+"""Answer or abstain: what the model sees of the best sentence.
 
 A question the sources cannot answer still retrieves sentences, often close ones: a near miss asks
 for a detail (a name, an amount, a date) of something the text does discuss. What gives it away is
 what the best sentence lacks: the question's distinctive words (its rare terms, the names it
 capitalises) absent from the sentence, from its neighbours, or from its whole passage. `features`
-turns the best sentence and its context into numbers; `answers` is the logistic model over them,
-fitted by `python -m assistant.evaluation.calibrate` (the data and the figures: docs/evaluation.md).
+turns the best sentence and its context into numbers; the logistic model over them (with the
+answer model's probability in front, by default) is extractive.says_answer, fitted by
+`python -m assistant.evaluation.calibrate` (the data and the figures: docs/evaluation.md).
 This module decides nothing about which sentence is best (extractive.py) or what kind of answer a
 question wants (asks.py, a hard check before this model).
 """
@@ -80,8 +81,3 @@ def features(best: Scored, c: Context) -> list[float]:
         sum(w for t, w in rare.items() if t not in sentence) / 10,
         sum(t not in sentence for t in c.weights) / max(1, len(c.weights)),
     ]
-
-
-def answers(x: Sequence[float], bias: float, weights: Sequence[float]) -> bool:
-    """The logistic model's verdict: answer when bias + weights . x >= 0."""
-    return bias + sum(w * v for w, v in zip(weights, x, strict=True)) >= 0

@@ -14,7 +14,7 @@ module does not paraphrase, summarise or join clauses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -225,13 +225,18 @@ def decide_read(
     return Decision(chosen, x)
 
 
+def says_answer(x: Sequence[float], bias: float, weights: Sequence[float]) -> bool:
+    """A logistic model's verdict: answer when bias + weights . x >= 0."""
+    return bias + sum(w * v for w, v in zip(weights, x, strict=True)) >= 0
+
+
 def reads_as_answer(x: list[float], t: Thresholds) -> bool:
     """The answer model's verdict on [probability, *abstain.FEATURES] of a candidate."""
-    return t.reader_bias + sum(w * v for w, v in zip(t.reader_weights, x, strict=True)) >= 0
+    return says_answer(x, t.reader_bias, t.reader_weights)
 
 
 def _answers(x: list[float], t: Thresholds) -> bool:
-    return t.bias + sum(w * v for w, v in zip(t.weights, x, strict=True)) >= 0
+    return says_answer(x, t.bias, t.weights)
 
 
 def compose(

@@ -25,6 +25,7 @@ from assistant.answering.quoting.extractive import (
     decide_read,
     previous_sentences,
     reads_as_answer,
+    says_answer,
     score_sentences,
 )
 from assistant.answering.quoting.reader import reader
@@ -51,7 +52,7 @@ class Choice:
         is asked."""
         if t.reader:
             return s.read is not None and reads_as_answer([s.read, *self.describe(s)], t)
-        return abstain.answers(self.describe(s), t.bias, t.weights)
+        return says_answer(self.describe(s), t.bias, t.weights)
 
 
 def choosing(q: Question, library: Library) -> Choice:
