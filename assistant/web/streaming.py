@@ -72,7 +72,9 @@ class ChatHandlers(Handlers):
         message = written.turn_message(quotes, None, n, asked, cards, done=False)
         yield "", turn_payload(n, q, message), conv, self._panel(n, quotes, cards, show_hits)
         last, sent = quotes, time.monotonic()
-        for last in rest:
+        for last, final in _marked_last(rest):
+            if final:  # sent once below, as final: a fallback note is never shown as streaming
+                break
             known = len(cards.citations)
             now = written.turn_message(quotes, last, n, asked, cards, done=False)
             grew = len(cards.citations) > known
@@ -90,3 +92,14 @@ class ChatHandlers(Handlers):
     def _panel(self, n: int, quotes: Answer, cards: written.Cards, show_hits: bool) -> str:
         latest = self._latest(n, written.evidence_answer(quotes, cards))
         return render.evidence_panel(latest, show_hits)
+
+
+def _marked_last(items: Iterator[Answer]) -> Iterator[tuple[Answer, bool]]:
+    """Each item with whether it is the last one."""
+    it = iter(items)
+    previous = next(it, None)
+    for item in it:
+        yield previous, False  # type: ignore[misc]
+        previous = item
+    if previous is not None:
+        yield previous, True
