@@ -38,6 +38,8 @@ def add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed (default {d.seed})")
     p.add_argument("--init", default="", help="start from this checkpoint's weights (a 2nd stage)")
     p.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
+    p.add_argument("--keep", default=d.keep, help=f"kinds of pair taken whole (default {d.keep})")
+    p.add_argument("--fill", default=d.fill, help=f"kinds drawn from; all: any (default {d.fill})")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps (smoke test)")
 
 
@@ -52,7 +54,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     plan = Plan(
         pairs=args.pairs, layers=args.layers, max_tokens=args.max_tokens,
         minutes=args.minutes, threads=args.threads, seed=args.seed, steps=args.steps,
-        init=args.init, lr=args.lr,
+        init=args.init, lr=args.lr, keep=args.keep, fill=args.fill,
     )  # fmt: skip
     try:
         if args.data_from:

@@ -17,7 +17,7 @@ class Plan:
     threads: int = 2
     minutes: float = 85.0
     every: int = 200
-    init: str = (
-        ""  # a checkpoint whose weights a second stage starts from (pairs then drawn evenly)
-    )
+    init: str = ""  # a checkpoint whose weights a second stage starts from
+    keep: str = "squad2,unanswerable,near_miss"  # kinds of pair taken whole: abstention's
+    fill: str = "squad1"  # kinds the rest is drawn from ("all": every kind)
     steps: int = 0  # stop after this many steps (0: the whole pass); a smoke test's few

@@ -25,23 +25,16 @@ from assistant.training.plan import Plan
 Progress = Callable[[int, int, float], None]  # step, total steps, loss
 
 
-ABSTENTION = ("squad2", "unanswerable", "near_miss")
-"""The kinds a first stage keeps whole; it fills up with SQuAD 1.1 pairs (cross-paragraph
-negatives are a second stage's: `even` draws from every kind)."""
-
-
-def sample(pairs: list[Pair], n: int, seed: int, even: bool = False) -> list[Pair]:
-    """Every pair of the ABSTENTION kinds, then SQuAD 1.1 pairs up to n, shuffled; `even`: n
-    pairs drawn evenly from all (a second stage)."""
+def sample(pairs: list[Pair], n: int, seed: int, keep: str, fill: str) -> list[Pair]:
+    """Every pair of the `keep` kinds, then pairs of the `fill` kinds ("all": every kind) drawn
+    at random up to n in all, shuffled. Kinds are comma-separated; `keep` may be empty."""
     rng = random.Random(seed)
-    if even:
-        chosen = list(pairs)
-        rng.shuffle(chosen)
-        return chosen[:n]
-    keep = [p for p in pairs if p.kind in ABSTENTION]
-    rest = [p for p in pairs if p.kind == "squad1"]
+    kept = [p for p in pairs if p.kind in keep.split(",")]
+    rest = [p for p in pairs if fill == "all" or p.kind in fill.split(",")]
     rng.shuffle(rest)
-    chosen = keep + rest[: max(0, n - len(keep))]
+    if not kept:
+        return rest[:n]
+    chosen = kept + rest[: max(0, n - len(kept))]
     rng.shuffle(chosen)
     return chosen
 
@@ -58,7 +51,7 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     torch.set_num_threads(plan.threads)
     folder = m.base_folder()
     tok = m.tokenizer(folder, plan.max_tokens)
-    pairs = sample(read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, bool(plan.init))
+    pairs = sample(read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, plan.keep, plan.fill)
     total = len(pairs) // plan.batch
     last = min(total, plan.steps) if plan.steps else total
     net = m.build(folder, plan.layers)
