@@ -1,9 +1,10 @@
-"""The `assistant` command: index, ask, chat, serve, eval, sources. Library errors become one line,
-exit 1.
+"""The `assistant` command: index, ask, chat, serve, eval, sources, export. Library errors
+become one line, exit 1.
 
 Flags shared by every command (--sources, --index, --chroma-url) override ASSISTANT_* variables,
 which override the defaults in `assistant.core.settings`. The `eval` command is cli_eval.py's and
-`sources` (the folder and its trash) cli_sources.py's; the Assistant a command's flags make,
+`sources` (the folder and its trash) cli_sources.py's; kept conversations (`chat --save`,
+`export`) cli_conversations.py's; the Assistant a command's flags make,
 progress bars and printing an answer are cli_common.py's.
 """
 
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
+from assistant.cli_conversations import add_chat_flags, add_export, chat_session, cmd_export
 from assistant.cli_eval import add_eval, cmd_eval
 from assistant.cli_sources import add_sources, cmd_sources
 from assistant.cli_train import add_train, cmd_train
@@ -36,6 +38,8 @@ EPILOG = """examples:
                                        metrics beside the quotes' (docs/llm.md)
   assistant eval --set squad --dump squad.jsonl   the same on SQuAD 2.0's REPORT articles
   assistant sources --trash            files the web chat removed, kept until emptied
+  assistant chat --save                a chat kept in the conversations database
+  assistant export --list              the kept conversations; assistant export ID > chat.md
 """
 
 
@@ -58,15 +62,18 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
     ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
-    sub.add_parser(
+    chat = sub.add_parser(
         "chat",
         parents=[common, llm],
         help="ask questions in the terminal, follow-ups included",
         description="Reads questions line by line and answers each with its quotes; a follow-up "
-        '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C.',
+        '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C. '
+        "--save keeps the chat (assistant export ID prints it); --resume ID goes on with one.",
     )
+    add_chat_flags(chat)
     _add_web(sub, [common, llm])
     add_eval(sub, [common, llm])
+    add_export(sub, [common])
     add_sources(sub)
     add_train(sub)
     return p
@@ -171,7 +178,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         print("Ask a question about the sources; exit, Ctrl-D or Ctrl-C ends.")
     assistant = make_assistant(args)
-    history: list[dict[str, str]] = []
+    history, record = chat_session(args)
     while True:
         try:
             question = input("> " if interactive else "").strip()
@@ -186,18 +193,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             if assistant.settings.llm != "none":
                 answer = print_streamed(assistant.stream(question, history), assistant)
-                print(flush=True)
-                history += [{"role": "user", "content": question},
-                            {"role": "assistant", "content": answer.text}]  # fmt: skip
-                continue
-            answer = assistant.answer(question, history)
+            else:
+                answer = assistant.answer(question, history)
+                print_answer(answer)
+            if record:
+                record(question, answer)
         except AssistantError as exc:  # one line, and the conversation goes on
             print(f"error: {exc}", file=sys.stderr)
             continue
         except KeyboardInterrupt:  # gives up this answer only
             print("interrupted", file=sys.stderr)
             continue
-        print_answer(answer)
         print(flush=True)
         history += [
             {"role": "user", "content": question},
@@ -254,6 +260,7 @@ COMMANDS = {
     "train": cmd_train,
     "hash-password": cmd_hash_password,
     "sources": cmd_sources,
+    "export": cmd_export,
 }
 
 if __name__ == "__main__":

@@ -42,6 +42,9 @@ class Settings:
     default ./sources of the working directory when the settings are made."""
     index: Path = field(default_factory=lambda: _in_working_directory("index"))
     """Folder where the index generations persist (ASSISTANT_INDEX); by default ./index."""
+    state: str = ""
+    """The conversations database (SQLite, assistant/conversations.py) the web chat and `assistant
+    chat --save` keep; empty means conversations.sqlite in the `index` folder."""
     chroma_url: str = ""
     """A Chroma server such as http://127.0.0.1:8000; empty means the embedded store in `index`."""
     model: str = ""
@@ -170,6 +173,10 @@ class Settings:
         if self.answer_scorer != "minilm":  # its vectors are stored: the default index is as was
             recipe["answer_scorer"] = self.answer_scorer
         return recipe
+
+    @property
+    def state_path(self) -> Path:
+        return Path(self.state).expanduser() if self.state else self.index / "conversations.sqlite"
 
     @property
     def max_source_bytes(self) -> int:
