@@ -14,12 +14,17 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
 from assistant.cli_eval import add_eval, cmd_eval
 from assistant.cli_sources import add_sources, cmd_sources
 from assistant.cli_train import add_train, cmd_train
 from assistant.core.errors import AssistantError
+from assistant.core.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant  # imported by make_assistant when a command needs it
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
@@ -27,6 +32,8 @@ EPILOG = """examples:
   assistant ask "Who replaced Imran Khan as prime minister?"
   assistant ask --json "What did the Taliban warn Pakistan of?"
   assistant chat                       questions in the terminal; follow-ups use the earlier turns
+  assistant ask --source pakistan-reaps-what-it-sowed.txt "Summarize the article"
+                                       answer from that source alone (--source again adds one)
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
   ASSISTANT_AUTH=ann:pw assistant serve --host 0.0.0.0   the same for the network, with a login
   assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
@@ -58,13 +65,15 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
     ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
-    sub.add_parser(
+    _add_within(ask)
+    chat = sub.add_parser(
         "chat",
         parents=[common, llm],
         help="ask questions in the terminal, follow-ups included",
         description="Reads questions line by line and answers each with its quotes; a follow-up "
         '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C.',
     )
+    _add_within(chat)
     _add_web(sub, [common, llm])
     add_eval(sub, [common, llm])
     add_sources(sub)
@@ -92,6 +101,14 @@ def _parents() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help="make a gguf or llama.cpp model end every sentence with [n] (ASSISTANT_LLM_GRAMMAR)",
     )  # fmt: skip
     return common, llm
+
+
+def _add_within(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--source", action="append", dest="within", metavar="NAME",
+        help="answer from this source only: its file name as the index lists it (e.g. "
+        "pakistan-reaps-what-it-sowed.txt); repeat for several; default: every source",
+    )  # fmt: skip
 
 
 def _add_web(
@@ -151,9 +168,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
     assistant = make_assistant(args)
     if assistant.settings.llm != "none" and not args.json:
-        print_streamed(assistant.stream(args.question, top_k=top_k), assistant)
+        print_streamed(assistant.stream(args.question, top_k=top_k, sources=args.within), assistant)
         return 0
-    answer = assistant.answer(args.question, top_k=top_k)
+    answer = assistant.answer(args.question, top_k=top_k, sources=args.within)
     if args.json:
         data = answer.to_dict()
         data.pop("hits")
@@ -171,6 +188,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         print("Ask a question about the sources; exit, Ctrl-D or Ctrl-C ends.")
     assistant = make_assistant(args)
+    within = assistant.chosen_sources(args.within)  # an unknown --source: one line, before any turn
     history: list[dict[str, str]] = []
     while True:
         try:
@@ -184,25 +202,32 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         try:
-            if assistant.settings.llm != "none":
-                answer = print_streamed(assistant.stream(question, history), assistant)
-                print(flush=True)
-                history += [{"role": "user", "content": question},
-                            {"role": "assistant", "content": answer.text}]  # fmt: skip
-                continue
-            answer = assistant.answer(question, history)
+            answer = _turn(assistant, question, history, within)
         except AssistantError as exc:  # one line, and the conversation goes on
             print(f"error: {exc}", file=sys.stderr)
             continue
         except KeyboardInterrupt:  # gives up this answer only
             print("interrupted", file=sys.stderr)
             continue
-        print_answer(answer)
         print(flush=True)
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": answer.text},
         ]
+
+
+def _turn(
+    assistant: Assistant,
+    question: str,
+    history: list[dict[str, str]],
+    within: frozenset[str] | None,
+) -> Answer:
+    """One chat answer, printed (as it is written, when an LLM writes it)."""
+    if assistant.settings.llm != "none":
+        return print_streamed(assistant.stream(question, history, None, within), assistant)
+    answer = assistant.answer(question, history, sources=within)
+    print_answer(answer)
+    return answer
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
