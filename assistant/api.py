@@ -24,7 +24,7 @@ from assistant.answering.quoting import fact
 from assistant.answering.quoting.extractive import FITS, Decision
 from assistant.answering.reading.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
-from assistant.core.inputs import check_top_k, clean_history, clean_question
+from assistant.core.inputs import check_sources, check_top_k, clean_history, clean_question
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Hit
 from assistant.index import generations, texts
@@ -176,24 +176,36 @@ class Assistant:
         return hits, np.asarray(vector, dtype=np.float32)
 
     def answer(
-        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        top_k: int | None = None,
+        sources: Collection[str] | None = None,
     ) -> Answer:
         """Quote the sources' answer to question, or abstain; with an LLM configured, the
-        verified written answer (or the quotes, with a note saying why). Bad input raises one
-        typed error: BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory or BadTopK."""
-        *_, last = self.stream(question, history, top_k)
+        verified written answer (or the quotes, with a note saying why). `sources` (file names as
+        `sources()` lists them; None or empty: all) keeps the answer to those: searches,
+        summaries and comparisons read them alone. Bad input raises one typed error:
+        BadQuestion (EmptyQuestion, QuestionTooLong), BadHistory, BadTopK or BadSources
+        (UnknownSource)."""
+        *_, last = self.stream(question, history, top_k, sources)
         return last
 
     def stream(
-        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        top_k: int | None = None,
+        sources: Collection[str] | None = None,
     ) -> Iterator[Answer]:
         """Answer snapshots: the quotes at once, then, when the llm setting names a model, the
         written answer as it grows (answering/writing/written.py), the last one final. The model
-        reads the fact path's best-scored candidate sentences as its excerpts."""
+        reads the fact path's best-scored candidate sentences as its excerpts. `sources` as in
+        `answer`."""
         s = self.settings
         text = clean_question(question, s.max_question_chars)
         messages = clean_history(history, s.max_history_turns, s.max_question_chars)
-        library = self.library(check_top_k(top_k))
+        library = self.library(check_top_k(top_k), sources=sources)
         q = self._reading(library.view, lambda: understand(text, messages, library))
         quotes = self._reading(library.view, lambda: intents.answer(q, library))
         yield quotes
@@ -235,11 +247,15 @@ class Assistant:
         return (self.scorer.embed or self.embeddings.encode)(texts)
 
     def decision(
-        self, question: str, history: Sequence[Message] | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        top_k: int | None = None,
+        sources: Collection[str] | None = None,
     ) -> tuple[str, list[Hit], Decision]:
         """The fact answer's steps before wording: query used, passages found, sentences chosen
-        (what the abstain model is calibrated on)."""
-        library = self.library(top_k)
+        (what the abstain model is calibrated on); `sources` as in `answer`."""
+        library = self.library(top_k, sources=sources)
         q = understand(question, history, library)
         hits, chosen = self._reading(library.view, lambda: fact.decision(q, library))
         return q.query, hits, chosen
@@ -255,9 +271,26 @@ class Assistant:
             self._catalogue = (view.folder, made)
         return made
 
-    def library(self, top_k: int | None = None, view: IndexView | None = None) -> ViewLibrary:
-        """The live generation (or `view`) as the answering layer reads it."""
-        return ViewLibrary(self, view or self.view(), top_k)
+    def library(
+        self,
+        top_k: int | None = None,
+        view: IndexView | None = None,
+        sources: Collection[str] | None = None,
+    ) -> ViewLibrary:
+        """The live generation (or `view`) as the answering layer reads it, kept to `sources`
+        when some are chosen (checked as `chosen_sources` checks them)."""
+        view = view or self.view()
+        return ViewLibrary(self, view, top_k, self.chosen_sources(sources, view))
+
+    def chosen_sources(
+        self, sources: Collection[str] | None, view: IndexView | None = None
+    ) -> frozenset[str] | None:
+        """The source file names an answer keeps to, checked against the live index (or `view`):
+        None for every source (None or none chosen); UnknownSource for a name it does not hold,
+        BadSources for anything but names."""
+        if sources is None:
+            return None  # every source: the index need not be opened to say so
+        return check_sources(sources, (view or self.view()).manifest.files)
 
     def _reading(self, view: IndexView, read: Callable[[], T]) -> T:
         try:
@@ -279,6 +312,11 @@ def default_assistant() -> Assistant:
         return _default
 
 
-def answer(question: str, history: Sequence[Message] | None = None) -> Answer:
-    """Answer a question from the project's sources, quoting them; see `Answer`."""
-    return default_assistant().answer(question, history)
+def answer(
+    question: str,
+    history: Sequence[Message] | None = None,
+    sources: Collection[str] | None = None,
+) -> Answer:
+    """Answer a question from the project's sources, quoting them; see `Answer`. `sources`: the
+    file names to answer within (None or empty: all), as `Assistant.answer` takes them."""
+    return default_assistant().answer(question, history, sources=sources)

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.cli_common import make_assistant, print_answer, print_streamed, progress_bar
 from assistant.cli_conversations import add_chat_flags, add_export, chat_session, cmd_export
@@ -22,6 +23,10 @@ from assistant.cli_eval import add_eval, cmd_eval
 from assistant.cli_sources import add_sources, cmd_sources
 from assistant.cli_train import add_train, cmd_train
 from assistant.core.errors import AssistantError
+from assistant.core.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant  # imported by make_assistant when a command needs it
 
 EPILOG = """examples:
   assistant index                      build or refresh the index of ./sources
@@ -29,6 +34,8 @@ EPILOG = """examples:
   assistant ask "Who replaced Imran Khan as prime minister?"
   assistant ask --json "What did the Taliban warn Pakistan of?"
   assistant chat                       questions in the terminal; follow-ups use the earlier turns
+  assistant ask --source pakistan-reaps-what-it-sowed.txt "Summarize the article"
+                                       answer from that source alone (--source again adds one)
   assistant serve --port 7860          web chat on http://127.0.0.1:7860
   ASSISTANT_AUTH=ann:pw assistant serve --host 0.0.0.0   the same for the network, with a login
   assistant eval                       accuracy, citations, abstention, retrieval vs textbook RAG
@@ -62,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     # Read as text and checked by the library, so a bad value is one line and exit 1 like any other.
     ask.add_argument("--top-k", help="passages to retrieve (default 6, ASSISTANT_TOP_K)")
+    _add_within(ask)
     chat = sub.add_parser(
         "chat",
         parents=[common, llm],
@@ -70,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
         '("Who facilitated those talks?") uses the earlier turns. Ends on exit, EOF or Ctrl-C. '
         "--save keeps the chat (assistant export ID prints it); --resume ID goes on with one.",
     )
+    _add_within(chat)
     add_chat_flags(chat)
     _add_web(sub, [common, llm])
     add_eval(sub, [common, llm])
@@ -99,6 +108,14 @@ def _parents() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help="make a gguf or llama.cpp model end every sentence with [n] (ASSISTANT_LLM_GRAMMAR)",
     )  # fmt: skip
     return common, llm
+
+
+def _add_within(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--source", action="append", dest="within", metavar="NAME",
+        help="answer from this source only: its file name as the index lists it (e.g. "
+        "pakistan-reaps-what-it-sowed.txt); repeat for several; default: every source",
+    )  # fmt: skip
 
 
 def _add_web(
@@ -158,9 +175,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     top_k = None if args.top_k is None else setting_int("top_k", args.top_k, "--top-k")
     assistant = make_assistant(args)
     if assistant.settings.llm != "none" and not args.json:
-        print_streamed(assistant.stream(args.question, top_k=top_k), assistant)
+        print_streamed(assistant.stream(args.question, top_k=top_k, sources=args.within), assistant)
         return 0
-    answer = assistant.answer(args.question, top_k=top_k)
+    answer = assistant.answer(args.question, top_k=top_k, sources=args.within)
     if args.json:
         data = answer.to_dict()
         data.pop("hits")
@@ -178,7 +195,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         print("Ask a question about the sources; exit, Ctrl-D or Ctrl-C ends.")
     assistant = make_assistant(args)
-    history, record = chat_session(args)
+    within = assistant.chosen_sources(args.within)  # an unknown --source: one line, before any turn
+    history, record, within = chat_session(args, within)
     while True:
         try:
             question = input("> " if interactive else "").strip()
@@ -191,11 +209,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         try:
-            if assistant.settings.llm != "none":
-                answer = print_streamed(assistant.stream(question, history), assistant)
-            else:
-                answer = assistant.answer(question, history)
-                print_answer(answer)
+            answer = _turn(assistant, question, history, within)
             if record:
                 record(question, answer)
         except AssistantError as exc:  # one line, and the conversation goes on
@@ -209,6 +223,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
             {"role": "user", "content": question},
             {"role": "assistant", "content": answer.text},
         ]
+
+
+def _turn(
+    assistant: Assistant,
+    question: str,
+    history: list[dict[str, str]],
+    within: frozenset[str] | None,
+) -> Answer:
+    """One chat answer, printed (as it is written, when an LLM writes it)."""
+    if assistant.settings.llm != "none":
+        return print_streamed(assistant.stream(question, history, None, within), assistant)
+    answer = assistant.answer(question, history, sources=within)
+    print_answer(answer)
+    return answer
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

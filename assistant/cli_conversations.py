@@ -62,21 +62,28 @@ def _store(args: argparse.Namespace) -> Conversations:
     return Conversations(s.state_path)
 
 
-def chat_session(args: argparse.Namespace) -> tuple[list[dict[str, str]], Record | None]:
-    """The history a chat starts from and what records each turn (None: not saved)."""
+def chat_session(
+    args: argparse.Namespace, within: frozenset[str] | None
+) -> tuple[list[dict[str, str]], Record | None, frozenset[str] | None]:
+    """The history a chat starts from, what records each turn (None: not saved) and the sources
+    it is asked within: --source's, else a resumed conversation's own choice."""
     if not (args.save or args.resume):
-        return [], None
+        return [], None, within
     from assistant.conversations import LOCAL
 
     store = _store(args)
-    conv = store.find(args.resume) if args.resume else store.start(LOCAL)
+    if args.resume:
+        conv = store.find(args.resume)
+        within = within or frozenset(conv.sources) or None
+    else:
+        conv = store.start(LOCAL, sorted(within or ()))
     owner = conv.owner  # a resumed web conversation stays its owner's
     print(f"conversation {conv.id} ({'resumed' if args.resume else 'saved'})", file=sys.stderr)
 
     def record(question: str, answer: Answer) -> None:
         store.add(owner, conv.id, question, answer)
 
-    return conv.history(), record
+    return conv.history(), record, within
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -55,14 +55,16 @@ class AssistantRetriever(BaseRetriever):
 
     `AssistantRetriever()` uses the shared default `Assistant` (ASSISTANT_* settings);
     `AssistantRetriever(assistant=Assistant(...), k=4)` another one and another passage count
-    (default: the assistant's `top_k`). The query is searched as given: no follow-up rewriting,
-    which needs a history (the chain does that).
+    (default: the assistant's `top_k`); `sources=[...]` searches those source files alone (as
+    `Assistant.answer` takes them: an unknown one is UnknownSource). The query is searched as
+    given: no follow-up rewriting, which needs a history (the chain does that).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     assistant: Assistant = Field(default_factory=default_assistant)
     k: int | None = None
+    sources: list[str] | None = None
 
     @field_validator("k", mode="before")
     @classmethod
@@ -75,7 +77,9 @@ class AssistantRetriever(BaseRetriever):
         query = clean_question(query, self.assistant.settings.max_question_chars)
         if not terms(query):  # nothing to search by, as Assistant.decision decides
             return []
-        hits, _ = self.assistant.retrieve(query, self.k)
+        hits, _ = self.assistant.retrieve(
+            query, self.k, sources=self.assistant.chosen_sources(self.sources)
+        )
         return [to_document(hit) for hit in hits]
 
 

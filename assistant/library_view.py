@@ -3,7 +3,9 @@
 `ViewLibrary` implements `answering.library.Library` for one view: searching goes through its
 owner (the api's `Assistant`, which holds the query embedder and the answer scorer), sentences and
 documents are read from the view's store in the scorer's vector space, and `catalogue_of` lists the
-view's sources with the opening of each. Left out: choosing, opening, checking and caching views,
+view's sources with the opening of each. A `ViewLibrary` built with chosen sources keeps to them:
+searches, the catalogue, documents and substring search (`ChosenTerms`) see those alone; term
+statistics stay the whole index's. Left out: choosing, opening, checking and caching views,
 and the catalogue's cache (all `api.py`'s), and any answering logic (answering/).
 """
 
@@ -16,10 +18,10 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answering.library import Found, SourceEntry
+from assistant.answering.library import Found, SourceEntry, Terms
 from assistant.answering.quoting.extractive import Sentence, Thresholds
 from assistant.core.settings import Settings
-from assistant.core.types import Hit, page_at
+from assistant.core.types import Chunk, Hit, page_at
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
 from assistant.index.scorers import AnswerScorer
@@ -71,21 +73,63 @@ def catalogue_of(view: IndexView) -> list[SourceEntry]:
     return made
 
 
-class ViewLibrary:
-    """One generation as the answering layer reads it (answering.library.Library)."""
+class ChosenTerms:
+    """A keyword index's term statistics, with substring search kept to some sources."""
 
-    def __init__(self, assistant: Owner, view: IndexView, top_k: int | None):
-        self.assistant, self.view, self.top_k = assistant, view, top_k
-        self.keyword = view.keyword
+    def __init__(self, keyword: KeywordIndex, within: frozenset[str]):
+        self.whole, self.within = keyword, within
+
+    def __len__(self) -> int:
+        return len(self.whole)
+
+    def df(self, term: str) -> int:
+        return self.whole.df(term)
+
+    def knows(self, term: str) -> bool:
+        return self.whole.knows(term)
+
+    def idf(self, term: str) -> float:
+        return self.whole.idf(term)
+
+    def containing(self, phrase: str, limit: int | None = None) -> list[Chunk]:
+        return self.whole.containing(phrase, limit, self.within)
+
+
+def kept_to(
+    sources: Collection[str] | None, within: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The sources a search asked for `sources` may read when answers keep to `within` (None:
+    every source); empty when none of them is kept to."""
+    if within is None:
+        return None if sources is None else frozenset(sources)
+    return within if sources is None else within & frozenset(sources)
+
+
+class ViewLibrary:
+    """One generation as the answering layer reads it (answering.library.Library), kept to the
+    sources `within` when given (a non-empty set of names the generation holds)."""
+
+    def __init__(
+        self,
+        assistant: Owner,
+        view: IndexView,
+        top_k: int | None,
+        within: frozenset[str] | None = None,
+    ):
+        self.assistant, self.view, self.top_k, self.within = assistant, view, top_k, within
+        self.keyword: Terms = view.keyword if within is None else ChosenTerms(view.keyword, within)
         self.thresholds = assistant.thresholds
         self.quote_chars = assistant.settings.max_sentence_chars
 
     def search(
         self, query: str, exact: Collection[str], sources: Collection[str] | None = None
     ) -> Found:
-        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), sources)
+        kept = kept_to(sources, self.within)
+        asked = kept or self.within  # no search reads "no source" as every source
+        hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), asked)
         # sentences are scored in the answer scorer's space: its own query vector, if it has one
-        return Found(hits, self.assistant.scorer.query_vector(query, vector))
+        vector = self.assistant.scorer.query_vector(query, vector)
+        return Found(hits if kept is None or kept else [], vector)
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
@@ -100,11 +144,15 @@ class ViewLibrary:
         ]  # fmt: skip
 
     def catalogue(self) -> list[SourceEntry]:
+        entries = self.assistant.catalogue(self.view)
+        return entries if self.within is None else [e for e in entries if e.source in self.within]
+
+    def indexed(self) -> list[SourceEntry]:
         return self.assistant.catalogue(self.view)
 
     def document(self, source: str, limit: int) -> list[Sentence]:
         entry = self.view.manifest.files.get(source)
-        if entry is None:
+        if entry is None or (self.within is not None and source not in self.within):
             return []
         ids = list(entry.chunk_ids)
         if len(ids) > limit:  # spread evenly over the source

@@ -8,10 +8,11 @@ import pytest
 import assistant.api as api
 from assistant import Answer, answer
 from assistant.api import Assistant
-from assistant.core.errors import EmptyQuestion
+from assistant.core.errors import BadSources, EmptyQuestion, UnknownSource
 from assistant.evaluation.run import SETS, by_kind, evaluate, load, summarise
 from assistant.index import generations
 from tests.conftest import copy_sources
+from tests.test_intents import FOES, REAPS
 
 GENERAL = "Which Pakistani general went to Kabul for talks with the TTP?"
 
@@ -105,6 +106,82 @@ def test_empty_question_is_a_typed_error(built: Assistant) -> None:
         built.answer("   ")
 
 
+@pytest.mark.parametrize(
+    ("question", "intent", "chosen"),
+    [
+        ("What did the Taliban warn Pakistan of after the drone strike in Kabul?", "fact", FOES),
+        ("What did the Taliban warn Pakistan of after the drone strike in Kabul?", "fact", REAPS),
+        ("Summarize the articles", "summary", FOES),
+        ("Summarize the articles", "summary", REAPS),
+        ("Why did Pakistan support the Taliban?", "why", FOES),
+        ("How did the TTP attack Pakistan?", "how", FOES),
+        ("How did the TTP attack Pakistan?", "how", REAPS),
+    ],
+)
+def test_an_answer_within_one_source_cites_it_alone(
+    built: Assistant, question: str, intent: str, chosen: str
+) -> None:
+    everywhere = {c.source for c in built.answer(question).citations}
+    assert everywhere - {chosen}  # asked of every source, it cites another one too
+    a = built.answer(question, sources=[chosen])
+    assert a.intent == intent and not a.abstained
+    assert {c.source for c in a.citations} == {chosen}
+    for c in a.citations:
+        text = (built.settings.sources / c.source).read_text(encoding="utf-8")
+        assert text[c.start : c.end] == c.excerpt
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many terrorist attacks has the TTP launched?", "What happened in Peshawar in 2014?"],
+)
+def test_what_only_the_other_source_says_is_abstained_from(built: Assistant, question: str) -> None:
+    assert {c.source for c in built.answer(question).citations} == {REAPS}
+    a = built.answer(question, sources=[FOES])
+    assert a.abstained and a.citations == [] and a.text.startswith("The sources don't say")
+    assert built.answer(question, sources=[REAPS]).citations
+
+
+def test_a_source_named_outside_the_choice_is_not_read(built: Assistant) -> None:
+    a = built.answer("Summarize Pakistan Reaps What It Sowed", sources=[FOES])
+    assert {c.source for c in a.citations} <= {FOES}
+    assert built.answer("Summarize Pakistan Reaps What It Sowed").citations
+
+
+def test_no_source_chosen_is_every_source(built: Assistant) -> None:
+    question = "What did the Taliban warn Pakistan of after the drone strike in Kabul?"
+    every = built.answer(question)
+    for sources in (None, [], [FOES, REAPS]):
+        assert built.answer(question, sources=sources).text == every.text
+
+
+def test_the_decision_and_the_stream_keep_to_the_choice(built: Assistant) -> None:
+    question = "What did the Taliban warn Pakistan of after the drone strike in Kabul?"
+    _, hits, chosen = built.decision(question, sources=[REAPS])
+    assert hits and {h.chunk.source for h in hits} == {REAPS}
+    assert {s.sentence.source for s in chosen.chosen} <= {REAPS}
+    *_, last = built.stream(question, sources=(REAPS,))
+    assert {c.source for c in last.citations} == {REAPS}
+
+
+@pytest.mark.parametrize("sources", [["nope.txt"], [FOES, "nope.txt"], "nope.txt"])
+def test_an_unknown_source_is_a_typed_error_naming_the_known_ones(
+    built: Assistant, sources: object
+) -> None:
+    with pytest.raises(UnknownSource) as caught:
+        built.answer("What is the Durand Line?", sources=sources)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("unknown source 'nope.txt'")
+    assert FOES in message and REAPS in message
+    with pytest.raises(UnknownSource):
+        built.decision("What is the Durand Line?", sources=["nope.txt"])
+
+
+def test_sources_that_are_not_names_are_a_typed_error(built: Assistant) -> None:
+    with pytest.raises(BadSources, match=r"^sources must be a list of source file names, not 3$"):
+        built.answer("What is the Durand Line?", sources=3)  # type: ignore[arg-type]
+
+
 def test_module_level_answer_uses_environment_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,3 +197,6 @@ def test_module_level_answer_uses_environment_paths(
     text = (tmp_path / "sources" / c.source).read_text(encoding="utf-8")
     assert text[c.start : c.end] == c.excerpt and c.score > 0 and c.title
     assert generations.live(tmp_path / "index") is not None
+    within = answer("What did the Taliban warn Pakistan of after the drone strike in Kabul?",
+                    sources=[REAPS])  # fmt: skip
+    assert within.citations and {c.source for c in within.citations} == {REAPS}

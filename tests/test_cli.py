@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_sources
+from tests.test_intents import FOES, REAPS
 
 
 def run(*args: str | bytes, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -66,6 +67,7 @@ def test_ask_prints_numbered_excerpts(paths: list[str]) -> None:
         (["ask", "--top-k", "abc", "Who?"], "error: --top-k must be a whole number from 1 to 100"),
         (["ask", "x" * 5000], "error: the question is 5000 characters long; the limit is 2000"),
         (["ask", "\x01\x02\x1b"], "error: the question is empty"),
+        (["ask", "--source", "nope.txt", "Who?"], "error: unknown source 'nope.txt'; the sources"),
         # Bytes that are not UTF-8 reach Python as lone surrogates, which once crashed the model.
         (["ask", b"Who replaced \xff Khan?"], "error: the question holds a broken character"),
     ],
@@ -193,6 +195,44 @@ def chat(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+WARNED = "What did the Taliban warn Pakistan of after the drone strike in Kabul?"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "cited"),
+    [
+        ([REAPS], {REAPS}),
+        ([REAPS, FOES], {REAPS, FOES}),  # --source twice: both
+        ([], {REAPS, FOES}),
+    ],
+)
+def test_ask_source_answers_within_the_sources_named(
+    paths: list[str], chosen: list[str], cited: set[str]
+) -> None:
+    flags = [arg for name in chosen for arg in ("--source", name)]
+    done = run("ask", "--json", *flags, WARNED, *paths)
+    assert done.returncode == 0, done.stderr
+    assert {c["source"] for c in json.loads(done.stdout)["citations"]} == cited
+
+
+def test_ask_and_chat_help_say_what_source_does() -> None:
+    for command in ("ask", "chat"):
+        done = run(command, "--help")
+        assert done.returncode == 0
+        assert "--source NAME" in done.stdout and "answer from this source only" in done.stdout
+
+
+def test_chat_source_keeps_every_turn_to_it_and_an_unknown_one_ends_it(paths: list[str]) -> None:
+    done = chat(f"{WARNED}\nSummarize the articles\n", "--source", FOES, *paths)
+    assert done.returncode == 0, done.stderr
+    cited = re.findall(r"^\[\d+\] .+ — (\S+), characters", done.stdout, flags=re.M)
+    assert len(cited) >= 3 and set(cited) == {FOES}
+    done = chat(f"{WARNED}\n", "--source", "nope.txt", *paths)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: unknown source 'nope.txt'")
+    assert done.stderr.count("\n") == 1
 
 
 def test_chat_keeps_history_so_a_follow_up_works(paths: list[str]) -> None:

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from assistant.api import Assistant
 from tests.test_intents import FOES, REAPS
 
@@ -33,3 +35,41 @@ def test_a_topic_no_source_holds_is_the_calm_answer(built: Assistant) -> None:
 def test_with_no_topic_each_source_gives_its_central_sentences(built: Assistant) -> None:
     a = built.answer("Compare the two articles")
     assert [sum(c.source == s for c in a.citations) for s in (FOES, REAPS)] == [3, 3]
+
+
+TITLES = {
+    FOES: "Pakistan and the Afghan Taliban: Friends Becoming Foes",
+    REAPS: "Pakistan Reaps What It Sowed",
+}
+
+
+@pytest.mark.parametrize("chosen", [FOES, REAPS])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Compare the two articles",
+        "How do the two articles differ on drone strikes?",
+        "What do both articles say about the Peshawar school attack?",
+        "Compare Pakistan Reaps What It Sowed with Friends Becoming Foes",
+    ],
+)
+def test_a_comparison_within_one_chosen_source_says_it_cannot_compare(
+    built: Assistant, question: str, chosen: str
+) -> None:
+    assert built.answer(question).intent == "comparison"
+    a = built.answer(question, sources=[chosen])
+    assert a.intent == "comparison" and a.abstained and a.citations == []
+    assert a.text.startswith(f"Only one source is chosen (“{TITLES[chosen]}”), so there is nothing")
+
+
+def test_two_chosen_sources_are_compared(built: Assistant) -> None:
+    question = "How do the two articles differ on drone strikes?"
+    a = built.answer(question, sources=[REAPS, FOES])
+    assert a.text == built.answer(question).text
+    assert {c.source for c in a.citations} == {FOES, REAPS}
+
+
+def test_what_the_articles_say_within_one_is_answered_from_it(built: Assistant) -> None:
+    a = built.answer("What do the articles say about India?", sources=[REAPS])
+    assert a.intent != "comparison" and a.citations
+    assert {c.source for c in a.citations} == {REAPS}

@@ -28,7 +28,8 @@ from assistant.conversations import (
 from assistant.core.errors import AssistantError
 from assistant.core.types import Answer, AnswerSentence, Citation
 from assistant.export import to_json, to_markdown
-from tests.test_cli import chat, paths, run  # noqa: F401  (paths is a fixture)
+from tests.conftest import copy_sources
+from tests.test_cli import chat, run
 
 PESHAWAR = "How many people were killed in the attack on the army school in Peshawar?"
 FOLLOW = "Who replaced Imran Khan as prime minister?"
@@ -39,6 +40,12 @@ def _answer(text: str = "It says so [1].") -> Answer:
     cite = Citation("a.txt", "A", "It says so.", 10, 21, 0.5, page=2)
     sentence = AnswerSentence("It says so.", [0], True, "")
     return Answer(text, [cite], False, "q", "q", mode="llm", model="m", sentences=[sentence])
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    base = tmp_path_factory.mktemp("cli")
+    return ["--sources", str(copy_sources(base / "sources")), "--index", str(base / "index")]
 
 
 @pytest.fixture
@@ -196,7 +203,7 @@ def test_the_markdown_export_lets_a_reader_check_every_quote(
 
 def test_chat_save_resume_and_export_from_the_terminal(
     paths: list[str],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     state = ["--state", str(tmp_path / "c.sqlite")]
     saved = chat(PESHAWAR + "\n", *paths, "--save", *state)
@@ -212,5 +219,9 @@ def test_chat_save_resume_and_export_from_the_terminal(
     out = tmp_path / "c.json"
     run("export", cid, "--format", "json", "-o", str(out), *state)
     assert len(json.loads(out.read_text(encoding="utf-8"))["turns"]) == 2
+    one = "pakistan-reaps-what-it-sowed.txt"
+    within = chat(FOLLOW + "\n", *paths, "--save", "--source", one, *state)
+    wid = re.search(r"conversation (\w+)", within.stderr).group(1)  # type: ignore[union-attr]
+    assert json.loads(run("export", wid, "--format", "json", *state).stdout)["sources"] == [one]
     missing = run("export", "nope", *state)
     assert missing.returncode == 1 and missing.stderr == "error: no conversation 'nope'\n"

@@ -17,12 +17,15 @@ from assistant.core.errors import (
     BadHistory,
     BadQuestion,
     BadSetting,
+    BadSources,
     BadTopK,
     EmptyQuestion,
     QuestionTooLong,
+    UnknownSource,
 )
 from assistant.core.inputs import (
     SETTING_RANGES,
+    check_sources,
     check_top_k,
     clean_history,
     clean_question,
@@ -181,6 +184,70 @@ def test_top_k_in_range(top_k: Any, expected: int | None) -> None:
 def test_top_k_out_of_range_is_one_line(top_k: Any) -> None:
     with pytest.raises(BadTopK, match=r"^top_k must be a whole number from 1 to 100, not "):
         check_top_k(top_k)
+
+
+KNOWN = ("foes.txt", "reaps.txt", "notes/india.md")
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (None, None),
+        ([], None),  # none chosen: every source
+        ((), None),
+        (["reaps.txt"], {"reaps.txt"}),
+        ("reaps.txt", {"reaps.txt"}),  # a name alone, not its letters
+        (("foes.txt", "reaps.txt", "foes.txt"), {"foes.txt", "reaps.txt"}),
+        ({"notes/india.md"}, {"notes/india.md"}),
+        (iter(["foes.txt"]), {"foes.txt"}),
+    ],
+)
+def test_check_sources_keeps_known_names(sources: Any, expected: set[str] | None) -> None:
+    assert check_sources(sources, KNOWN) == (None if expected is None else frozenset(expected))
+
+
+@pytest.mark.parametrize(
+    ("sources", "known", "message"),
+    [
+        (
+            ["reaps.txt", "reap.txt"],
+            KNOWN,
+            "unknown source 'reap.txt' (did you mean reaps.txt?); "
+            "the sources are foes.txt, notes/india.md, reaps.txt",
+        ),
+        ("zzz", KNOWN, "unknown source 'zzz'; the sources are foes.txt, notes/india.md, reaps.txt"),
+        (
+            ["Foes.txt"],
+            [f"{i:02}.txt" for i in range(12)],
+            "unknown source 'Foes.txt'; the sources are 00.txt, 01.txt, 02.txt, 03.txt, 04.txt "
+            "and 7 more",
+        ),
+        (["a\nb.txt"], [], "unknown source 'a b.txt'; the index holds no source"),
+        ([""], KNOWN, "unknown source ''; the sources are foes.txt, notes/india.md, reaps.txt"),
+    ],
+)
+def test_an_unknown_source_is_one_line_naming_the_known_ones(
+    sources: Any, known: Any, message: str
+) -> None:
+    with pytest.raises(UnknownSource) as caught:
+        check_sources(sources, known)
+    assert str(caught.value) == message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        (3, "sources must be a list of source file names, not 3"),
+        (b"reaps.txt", "sources must be a list of source file names, not b'reaps.txt'"),
+        ({"reaps.txt": 1}, "sources must be a list of source file names, not dict"),
+        (["reaps.txt", 2], "a source must be a file name, not 2"),
+        ([None], "a source must be a file name, not NoneType"),
+    ],
+)
+def test_sources_that_are_not_names_are_one_line(sources: Any, message: str) -> None:
+    with pytest.raises(BadSources) as caught:
+        check_sources(sources, KNOWN)
+    assert str(caught.value) == message and not isinstance(caught.value, UnknownSource)
 
 
 @pytest.mark.parametrize(

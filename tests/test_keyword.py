@@ -292,6 +292,24 @@ def test_containing_is_a_case_insensitive_substring_test(phrase: str) -> None:
     assert [c.id for c in index.containing(phrase, limit=1)] == brute(CHUNKS, phrase)[:1]
 
 
+@pytest.mark.parametrize(
+    ("phrase", "sources", "limit"),
+    [
+        ("Taliban", {"kabul.txt"}, None),  # the last of three holding it
+        ("Taliban", {"kabul.txt", "talks.txt"}, 1),  # the first of them, not the index's first
+        ("Taliban", {"school.txt"}, None),  # a source without it: none
+        ("Taliban", set(), None),  # no source at all: none
+        ("Pakistan", {"border.txt", "economy.txt", "missing.txt"}, None),
+    ],
+)
+def test_containing_keeps_to_the_sources_given(
+    phrase: str, sources: set[str], limit: int | None
+) -> None:
+    index = KeywordIndex(CHUNKS)
+    kept = [c for c in CHUNKS if c.source in sources]
+    assert [c.id for c in index.containing(phrase, limit, sources)] == brute(kept, phrase)[:limit]
+
+
 def test_containing_matches_substrings_of_real_sources(tmp_path: Path) -> None:
     chunks = [c for doc in read_documents(SOURCES) for c in chunk_document(doc, 160)]
     index = KeywordIndex(chunks[:20])

@@ -22,10 +22,12 @@ from assistant.core.errors import (
     BadTopK,
     EmptyQuestion,
     QuestionTooLong,
+    UnknownSource,
 )
 from assistant.core.types import Answer
 from assistant.langchain import AssistantChain, AssistantRetriever
 from tests.conftest import ROOT
+from tests.test_intents import FOES, REAPS
 
 SCHOOL = "How many people did the attack on the army school in Peshawar kill?"
 GENERAL = "Which Pakistani general went to Kabul for talks with the TTP?"
@@ -60,6 +62,15 @@ def test_documents_are_the_retrieved_passages_at_their_offsets(
 def test_the_passage_count_is_a_setting(built: Assistant) -> None:
     docs = AssistantRetriever(assistant=built, k=2).invoke(SCHOOL)
     assert len(docs) == 2 and any("145 people" in d.page_content for d in docs)
+
+
+def test_the_retriever_keeps_to_the_sources_given(built: Assistant) -> None:
+    every = AssistantRetriever(assistant=built).invoke(SCHOOL)
+    assert {d.metadata["source"] for d in every} == {FOES, REAPS}
+    docs = AssistantRetriever(assistant=built, sources=[FOES]).invoke(SCHOOL)
+    assert docs and {d.metadata["source"] for d in docs} == {FOES}
+    with pytest.raises(UnknownSource, match=r"^unknown source 'nope\.txt'"):
+        AssistantRetriever(assistant=built, sources=["nope.txt"]).invoke(SCHOOL)
 
 
 @pytest.mark.parametrize(

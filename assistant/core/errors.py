@@ -37,6 +37,15 @@ class BadTopK(AssistantError):
     """The number of passages to retrieve is not a whole number in range."""
 
 
+class BadSources(AssistantError):
+    """The sources chosen to answer within are not a list of source file names."""
+
+
+class UnknownSource(BadSources):
+    """A source chosen to answer within is not in the index; the message names it and the
+    indexed sources (the first few, when there are many)."""
+
+
 class BadSetting(AssistantError):
     """A setting (an ASSISTANT_* variable or a keyword) is of the wrong kind or out of range."""
 

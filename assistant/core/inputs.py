@@ -6,24 +6,28 @@ to single spaces, valid surrogate pairs joined and lone surrogates refused, and 
 (`max_question_chars`). The history becomes a list of {"role", "content"} messages from either chat
 messages or the (user, assistant) pairs older Gradio chats hold; only its latest turns are read
 (`max_history_turns`), each message cut to the question's cap, so a long history is cut, not
-refused, and costs no more than a short one. What it leaves out: whether the
+refused, and costs no more than a short one. The sources an answer keeps to are names the index
+holds; an unknown one is refused with the known ones listed. What it leaves out: whether the
 question makes sense, is in English or tries to instruct the assistant. Those are answered (or
 abstained from) like any other question, since the answer only ever quotes the sources.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from assistant.core.errors import (
     BadHistory,
     BadQuestion,
     BadSetting,
+    BadSources,
     BadTopK,
     EmptyQuestion,
     QuestionTooLong,
+    UnknownSource,
 )
 
 # Inclusive bounds of every whole-number setting: beyond them a typo, not a choice.
@@ -165,6 +169,45 @@ def check_top_k(top_k: object) -> int | None:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not low <= top_k <= high:
         raise BadTopK(f"top_k must be a whole number from {low} to {high}, not {_brief(top_k)}")
     return top_k
+
+
+SHOWN_SOURCES = 5  # indexed sources an unknown source's message lists before "and N more"
+SOURCE_NAME_CHARS = 120  # of each name in that message
+
+
+def check_sources(sources: object, known: Collection[str]) -> frozenset[str] | None:
+    """The source file names an answer keeps to: None (every source) for None or none chosen, a
+    single name for a string, else a set of names each in `known`; or UnknownSource naming the
+    first unknown one and the known ones, or BadSources for anything but names."""
+    if sources is None:
+        return None
+    names = [sources] if isinstance(sources, str) else sources
+    if isinstance(names, bytes | Mapping) or not isinstance(names, Iterable):
+        raise BadSources(f"sources must be a list of source file names, not {_brief(sources)}")
+    chosen = list(names)
+    for name in chosen:
+        if not isinstance(name, str):
+            raise BadSources(f"a source must be a file name, not {_brief(name)}")
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise UnknownSource(unknown_source(unknown[0], known))
+    return frozenset(chosen) or None
+
+
+def unknown_source(name: str, known: Collection[str]) -> str:
+    """One line: the unknown name, the closest known name when one is close, the known ones."""
+    listed = sorted(known)
+    close = difflib.get_close_matches(name, listed, n=1)
+    guess = f" (did you mean {_file(close[0])}?)" if close else ""
+    some = ", ".join(_file(n) for n in listed[:SHOWN_SOURCES])
+    more = f" and {len(listed) - SHOWN_SOURCES} more" if len(listed) > SHOWN_SOURCES else ""
+    every = f"the sources are {some}{more}" if listed else "the index holds no source"
+    return f"unknown source {_file(name)!r}{guess}; {every}"
+
+
+def _file(name: str) -> str:
+    """A file name on one line, cut when absurdly long."""
+    return shown(" ".join(name.split()), SOURCE_NAME_CHARS)
 
 
 def setting_int(name: str, value: object, where: str = "") -> int:

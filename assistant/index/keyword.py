@@ -146,8 +146,11 @@ class KeywordIndex:
                 scores[~np.isin(np.asarray(self._doc, dtype=np.int64), docs)] = 0.0
             return [(self._chunk(int(s)), float(scores[s])) for s in top(scores, k)]
 
-    def containing(self, phrase: str, limit: int | None = None) -> list[Chunk]:
-        """Chunks whose text contains phrase, compared case-insensitively, in the order added.
+    def containing(
+        self, phrase: str, limit: int | None = None, sources: Collection[str] | None = None
+    ) -> list[Chunk]:
+        """Chunks whose text contains phrase, compared case-insensitively, in the order added
+        (of `sources` only, when given).
 
         `limit` stops after that many, for callers that only ask whether there are any.
         """
@@ -161,6 +164,7 @@ class KeywordIndex:
                 lo, hi = self._offsets[slot], self._offsets[slot + 1]
                 if (
                     self._slot.get(self._ids[slot]) == slot
+                    and (sources is None or self._docs[self._doc[slot]][0] in sources)
                     and all(self._text.find(m, lo, hi) >= 0 for m in marks)
                     and needle in self._text[lo:hi].decode().lower()
                 ):

@@ -16,8 +16,6 @@ from assistant.core.types import Chunk, Hit
 from assistant.index.keyword import KeywordIndex
 from assistant.index.store import ChromaStore
 
-_SCAN = 64  # passages holding a term looked through for one of the wanted sources
-
 
 def fuse(rankings: Sequence[Sequence[Chunk]], rrf_k: int) -> list[Hit]:
     """Reciprocal rank fusion: score(c) = sum over rankings of 1 / (rrf_k + rank of c)."""
@@ -76,7 +74,7 @@ class HybridRetriever:
         top = fused[:k]
         protected: set[str] = set()
         for term in exact:
-            first = self._first_containing(term, sources)
+            first = self.keyword.containing(term, 1, sources)
             present = [h.chunk.id for h in top if _holds(h, term)]
             if present or not first:
                 protected.update(present[:1])
@@ -92,11 +90,6 @@ class HybridRetriever:
             top.append(replace(best, score=floor))
             protected.add(best.chunk.id)
         return top
-
-    def _first_containing(self, term: str, sources: Collection[str] | None) -> list[Chunk]:
-        if sources is None:
-            return self.keyword.containing(term, limit=1)
-        return [c for c in self.keyword.containing(term, limit=_SCAN) if c.source in sources][:1]
 
 
 def _holds(hit: Hit, term: str) -> bool:

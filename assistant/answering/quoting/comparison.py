@@ -14,8 +14,11 @@ quoted, else it says it has nothing on it instead of quoting a near miss. (The a
 model is fitted on questions against answer sentences; a bare topic against a sentence is
 another thing, so it is not consulted here.)
 With no topic left ("compare the two articles") each source gets its most central sentences
-(grouped.central). It does not say how the sources differ in its own words: the quotes, side by
-side, do.
+(grouped.central). When the answer keeps to one chosen source, a question that asks to compare
+sources it names among every indexed one gets ONE_CHOSEN, quoting nothing ("what do the articles
+say about India?" asks no comparison: it is answered from that source); in an index of one source
+no question is a comparison. It does not say how the sources differ in its own words:
+the quotes, side by side, do.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ from assistant.core.types import Answer, Hit
 from assistant.retrieve.hybrid import exact_terms
 
 CENTRAL_SENTENCES = 3  # per source when no topic is left ("compare the two articles")
+ONE_CHOSEN = (
+    "Only one source is chosen (“{title}”), so there is nothing to compare it with. Choose two "
+    "or more sources to compare them, or ask about this one alone."
+)
 
 _CUE = re.compile(
     r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
@@ -71,7 +78,7 @@ def recognise(q: Question, library: Library) -> Intent | None:
         return None  # naming sources costs a pass over the catalogue: only when it can matter
     catalogue = library.catalogue()
     if len(catalogue) < 2:
-        return None
+        return _within_one(asked, library)
     naming = name_sources(asked, catalogue, library.keyword.idf)
     if not (naming.every or len(naming.sources) >= 2):
         return None
@@ -81,8 +88,24 @@ def recognise(q: Question, library: Library) -> Intent | None:
     return Intent("comparison", sources, topic_of(naming, DROP))
 
 
+def _within_one(asked: str, library: Library) -> Intent | None:
+    """An answer kept to one source of several: a question that asks to compare sources it names
+    among all of them ("how do the two articles differ on India?") is a comparison, to be told
+    there is nothing to compare; in an index of one source, none is."""
+    indexed = library.indexed()
+    if len(indexed) < 2 or not _CUE.search(asked.lower()):
+        return None
+    naming = name_sources(asked, indexed, library.keyword.idf)
+    if not (naming.every or len(naming.sources) >= 2):
+        return None
+    chosen = tuple(e.source for e in library.catalogue())
+    return Intent("comparison", chosen, topic_of(naming, DROP))
+
+
 def compose_comparison(q: Question, library: Library) -> Answer:
     entries = {e.source: e for e in library.catalogue()}
+    if len(entries) < 2:
+        return one_chosen(q, [*entries.values()])
     named = [entries[s] for s in q.intent.sources if s in entries]
     topic = q.intent.topic
     groups: list[Group] = []
@@ -99,6 +122,13 @@ def compose_comparison(q: Question, library: Library) -> Answer:
         groups = []  # nothing anywhere: the calm answer, not a list of empty sources
     query = topic or q.query
     return compose_groups(q.text, query, groups, hits, "comparison", library.quote_chars)
+
+
+def one_chosen(q: Question, chosen: list[SourceEntry]) -> Answer:
+    """A comparison asked within one chosen source: says so plainly, quoting nothing."""
+    title = " ".join((chosen[0].title or chosen[0].source).split()) if chosen else "none"
+    text = ONE_CHOSEN.format(title=title)
+    return Answer(text, [], True, q.intent.topic or q.query, q.text, [], "comparison")
 
 
 def on_topic(library: Library, entry: SourceEntry, topic: str, n: int) -> tuple[Group, list[Hit]]:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answering import intents
-from assistant.answering.library import Library
+from assistant.answering.library import Library, Terms
 from assistant.answering.quoting.sequel import grouped_sources
 from assistant.answering.reading.asks import Asks, analyse, needs_tags
 from assistant.answering.reading.entities import tag
@@ -26,7 +26,6 @@ from assistant.answering.reading.followup import rewrite
 from assistant.answering.reading.language import language_of
 from assistant.answering.reading.question import Question
 from assistant.core.text import stem, terms, words
-from assistant.index.keyword import KeywordIndex
 from assistant.retrieve.hybrid import exact_terms
 
 Message = dict[str, Any]
@@ -44,7 +43,7 @@ def understand(text: str, history: Sequence[Message] | None, library: Library) -
     return replace(q, intent=intents.recognise(q, library))
 
 
-def _english(text: str, history: Sequence[Message] | None, keyword: KeywordIndex) -> Question:
+def _english(text: str, history: Sequence[Message] | None, keyword: Terms) -> Question:
     common = max(1, len(keyword) // 2)
     query = rewrite(text, history, is_rare=lambda w: keyword.df(stem(w.lower())) < common)
     asked = terms(text)
@@ -63,7 +62,7 @@ def _english(text: str, history: Sequence[Message] | None, keyword: KeywordIndex
     )
 
 
-def _foreign(text: str, language: str, keyword: KeywordIndex) -> Question:
+def _foreign(text: str, language: str, keyword: Terms) -> Question:
     """Searched by the names and numbers in it that the sources hold, every word of them."""
     latin = _NOT_LATIN.sub(" ", text)  # a name written against a CJK word would swallow it
     held = [t for t in exact_terms(latin) if terms(t) and all(keyword.knows(w) for w in terms(t))]
@@ -71,7 +70,7 @@ def _foreign(text: str, language: str, keyword: KeywordIndex) -> Question:
     return Question(text, query, tuple(terms(query)), tuple(held), (), 0.0, None, Asks(), language)
 
 
-def _known(keyword: KeywordIndex, term: str) -> bool:
+def _known(keyword: Terms, term: str) -> bool:
     """A name counts as known when any of its longer words occurs in the sources."""
     if keyword.containing(term, limit=1):
         return True
