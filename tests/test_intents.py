@@ -54,6 +54,10 @@ REAPS = "pakistan-reaps-what-it-sowed.txt"
         ("What is the Durand Line about?", "fact", (), ""),  # a thing, not a source
         ("What is the main point of contention between Kabul and Islamabad?", "fact", (), ""),
         ("Compare the Taliban and the TTP", "fact", (), ""),  # two things, not two sources
+        ("Which faction within the Taliban is named in the articles?", "fact", (), ""),
+        ("Who is blamed in the two articles?", "fact", (), ""),  # "in the articles" only locates
+        ("Which of the two pieces is more critical of Pakistan?", "comparison", (FOES, REAPS),
+         "critical of Pakistan"),
         ("¿Por qué Pakistán apoyó a los talibanes?", "foreign", (), ""),
     ],
 )  # fmt: skip

@@ -51,6 +51,12 @@ _CUE = re.compile(
     r"\b(compar\w*|contrast\w*|differ\w*|distinguish\w*|versus|vs|similar\w*|alike"
     r"|in common|agree\w*|disagree\w*|both|each|either|same|opposite)\b"
 )
+_FACT = re.compile(
+    r"^\W*(who|whom|whose|when|where|how\s+(many|much|long|old)"
+    r"|which\s+(?!(of|one|articles?|sources?|texts?|pieces?|documents?|essays?|papers?|reports?"
+    r"|authors?|files?)\b))"
+)  # asks for one fact, which "in the articles" only locates ("which faction do they name?");
+# "which of the two ..." and "which article ..." ask about the sources themselves
 _NOUNS = re.compile(
     r"\b(articles?|sources?|texts?|pieces?|documents?|essays?|papers?|reports?|authors?|files?)\b"
     r"|\b(the|these)\s+(two|three|four|five)\b"
@@ -82,7 +88,7 @@ def recognise(q: Question, library: Library) -> Intent | None:
     naming = name_sources(asked, catalogue, library.keyword.idf)
     if not (naming.every or len(naming.sources) >= 2):
         return None
-    if not (naming.every or _CUE.search(text)):
+    if not _CUE.search(text) and (not naming.every or _FACT.search(text)):
         return None
     sources = tuple(e.source for e in catalogue) if naming.every else naming.sources
     return Intent("comparison", sources, topic_of(naming, DROP))
