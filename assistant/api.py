@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ import numpy as np
 from assistant.answering import intents
 from assistant.answering.library import SourceEntry
 from assistant.answering.quoting import fact
-from assistant.answering.quoting.extractive import FITS, Decision
+from assistant.answering.quoting.extractive import Decision, Thresholds
 from assistant.answering.reading.understand import understand
 from assistant.core.errors import IndexDamaged, IndexFailure
 from assistant.core.inputs import check_sources, check_top_k, clean_history, clean_question
@@ -30,7 +30,6 @@ from assistant.core.types import Answer, Hit
 from assistant.index import generations, texts
 from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
 from assistant.index.embeddings import LocalEmbeddings
-from assistant.index.scorers import answer_scorer
 from assistant.index.store import StoreFactory
 from assistant.index.verify import open_generation, text_path
 from assistant.library_view import IndexView, ViewLibrary, catalogue_of
@@ -52,16 +51,13 @@ class SourceInfo:
 class Assistant:
     def __init__(self, settings: Settings | None = None, **overrides: Any):
         self.settings = settings or Settings.from_env(**overrides)
-        fit = FITS[self.settings.answer_scorer]  # the abstain model fitted for its scorer
-        self.thresholds = replace(
-            fit,
+        self.thresholds = Thresholds(
             max_quotes=max(1, self.settings.max_quotes),
             reader=self.settings.answer_model == "reader",
         )
         s = self.settings
         self.embeddings = LocalEmbeddings(s.model, s.query_threads, s.batch_size, s.query_encoder)
         self.stores = StoreFactory(self.embeddings, self.settings.chroma_url)
-        self.scorer = answer_scorer(s.answer_scorer, s.query_threads, s.batch_size)
         self._view: IndexView | None = None
         self._lock = threading.Lock()  # guards the open view
         self._index_lock = threading.Lock()  # one rebuild at a time; answers go on meanwhile
@@ -75,7 +71,7 @@ class Assistant:
             limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress, limits, self.scorer.embed,
+                self.embeddings.encode, progress, limits,
             )  # fmt: skip
 
     def plan(self) -> Plan:
@@ -237,14 +233,13 @@ class Assistant:
             return self._writers[0]
 
     def claim_vector(self, text: str) -> np.ndarray:
-        """A written sentence's vector in the answer scorer's space, where the sentences it cites
+        """A written sentence's vector in the space of the stored sentences it cites, where they
         are compared (the writer's and `assistant eval --claims`'s)."""
-        embed = self.embeddings.embed_query
-        return self.scorer.text_vector(text, lambda t: np.asarray(embed(t), dtype=np.float32))
+        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
 
     def sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Source sentences' vectors as the index stores them for the answer scorer."""
-        return (self.scorer.embed or self.embeddings.encode)(texts)
+        """Source sentences' vectors as the index stores them."""
+        return self.embeddings.encode(texts)
 
     def decision(
         self,

@@ -1,12 +1,12 @@
 """One opened index generation (`IndexView`) and the `Library` the answering layer reads over it.
 
 `ViewLibrary` implements `answering.library.Library` for one view: searching goes through its
-owner (the api's `Assistant`, which holds the query embedder and the answer scorer), sentences and
-documents are read from the view's store in the scorer's vector space, and `catalogue_of` lists the
-view's sources with the opening of each. A `ViewLibrary` built with chosen sources keeps to them:
-searches, the catalogue, documents and substring search (`ChosenTerms`) see those alone; term
-statistics stay the whole index's. Left out: choosing, opening, checking and caching views,
-and the catalogue's cache (all `api.py`'s), and any answering logic (answering/).
+owner (the api's `Assistant`, which holds the query embedder), sentences and documents are read
+from the view's store with their stored vectors, and `catalogue_of` lists the view's sources with
+the opening of each. A `ViewLibrary` built with chosen sources keeps to them: searches, the
+catalogue, documents and substring search (`ChosenTerms`) see those alone; term statistics stay
+the whole index's. Left out: choosing, opening, checking and caching views, and the catalogue's
+cache (all `api.py`'s), and any answering logic (answering/).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from assistant.core.settings import Settings
 from assistant.core.types import Chunk, Hit, page_at
 from assistant.index.keyword import KeywordIndex
 from assistant.index.manifest import Manifest
-from assistant.index.scorers import AnswerScorer
 from assistant.index.store import ChromaStore
 from assistant.index.verify import Opened
 from assistant.retrieve.hybrid import HybridRetriever
@@ -49,7 +48,6 @@ class Owner(Protocol):
 
     settings: Settings
     thresholds: Thresholds
-    scorer: AnswerScorer
 
     def retrieve(
         self,
@@ -127,15 +125,14 @@ class ViewLibrary:
         kept = kept_to(sources, self.within)
         asked = kept or self.within  # no search reads "no source" as every source
         hits, vector = self.assistant.retrieve(query, self.top_k, self.view, list(exact), asked)
-        # sentences are scored in the answer scorer's space: its own query vector, if it has one
-        vector = self.assistant.scorer.query_vector(query, vector)
+        # the stored sentence vectors share the retrieval vector's space
         return Found(hits if kept is None or kept else [], vector)
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         rank = {h.chunk.id: i for i, h in enumerate(hits)}
         chunk = {h.chunk.id: h.chunk for h in hits}
         files = self.view.manifest.files
-        rows = self.view.store.sentences_of(list(rank), self.assistant.scorer.stored)
+        rows = self.view.store.sentences_of(list(rank))
         return [
             Sentence(rank[cid], chunk[cid].source, chunk[cid].title, start, end, text, vec,
                      page_at(files[chunk[cid].source].pages, start)
@@ -158,7 +155,7 @@ class ViewLibrary:
         if len(ids) > limit:  # spread evenly over the source
             ids = [ids[i * len(ids) // limit] for i in range(limit)]
         rank = {cid: i for i, cid in enumerate(ids)}
-        rows = self.view.store.sentences_of(ids, self.assistant.scorer.stored)  # one vector space
+        rows = self.view.store.sentences_of(ids)
         return sorted(
             (Sentence(rank[cid], source, entry.title, start, end, text, vec,
                       page_at(entry.pages, start))

@@ -4,8 +4,6 @@ Not a test: timings on a shared 2-core machine are noisy, so this reports and ne
 Builds a fresh index over a copy of ./sources in a temporary folder, then answers every gold and
 dev question (warm, one thread) `--rounds` times, then the summaries and comparisons below (they
 read whole sources, so they are timed apart). Run: .venv/bin/python benchmarks/bench.py
-(ASSISTANT_ANSWER_SCORER=mpnet for the mpnet answer scorer: its model is loaded before the timed
-build too, and the build's sentences/s counts sentences embedded by both models together).
 """
 
 from __future__ import annotations
@@ -49,7 +47,6 @@ def main() -> None:
     shutil.copytree(ROOT / "sources", work / "sources")
     assistant = Assistant(sources=work / "sources", index=work / "index")
     assistant.embeddings.model  # load outside the timed build  # noqa: B018
-    assistant.scorer.load()
 
     build = assistant.index()
     view = assistant.view()
@@ -62,7 +59,6 @@ def main() -> None:
     assistant.answer(GROUPED[0])
     grouped = timed(assistant, GROUPED, args.rounds)
     report = {
-        "answer_scorer": assistant.settings.answer_scorer,
         "build_seconds": round(build.seconds, 2),
         "chunks": build.added,
         "chunks_per_second": round(build.added / build.seconds, 1),

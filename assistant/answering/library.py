@@ -24,7 +24,7 @@ from assistant.core.types import Chunk, Hit
 @dataclass(frozen=True)
 class Found:
     """What one search returned: the passages, best first, and the query's vector in the
-    answer scorer's space (the space of the vectors `Library.sentences` returns)."""
+    space of the vectors `Library.sentences` returns (the index model's)."""
 
     hits: list[Hit]
     vector: np.ndarray

