@@ -107,7 +107,14 @@ async def tab(client: httpx.AsyncClient) -> Tab:
 
     (await client.get("")).raise_for_status()  # the page: its response sets the owner cookie
     config = (await client.get("config")).json()
-    return Tab(client, config, PageSession(client, PageEvents.read(config)))
+    kinds = {c["id"]: c.get("type", "") for c in config["components"]}
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
+    asked = [ids["question"], "submit"]
+    chat = next(i for i, d in enumerate(config["dependencies"])
+                if d.get("backend_fn") and asked in map(list, d["targets"]))  # fmt: skip
+    inputs = [kinds[c] for c in config["dependencies"][chat]["inputs"]]
+    # Built here, not read: a read-only page has no rebuild button for PageEvents.read to find.
+    return Tab(client, config, PageSession(client, PageEvents(chat, inputs, -1)))
 
 
 async def browser(url: str, login: tuple[str, str] | None = None) -> Tab:
@@ -133,6 +140,9 @@ def test_a_reload_reopens_the_conversation_and_its_follow_ups(server: Server) ->
     async def run() -> tuple[list[Any], str, list[tuple[str, str]], str]:
         first = await browser(server.url)
         assert first.client.cookies.get(COOKIE)
+        fresh = await httpx.AsyncClient(base_url=server.url).get("")
+        cookie = fresh.headers["set-cookie"]
+        assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
         await first.ask(GENERAL)
         await first.ask("Who replaced Imran Khan?")
         listed, open_id = await first.listing()
@@ -287,3 +297,19 @@ def test_the_sources_table_gives_size_date_passages_and_whether_indexed(
     assert '<td class="num">16 B</td>' in row and "<td>no</td></tr>" in row
     indexed = assistant.sources()[0]
     assert f'<td class="num">{indexed.chunks}</td>' in table and " KB</td>" in table
+
+
+def test_read_only_still_keeps_ones_own_conversations(assistant: Assistant) -> None:
+    from dataclasses import replace
+
+    async def run() -> tuple[list[tuple[str, str]], list[Any]]:
+        me = await browser(app.url)
+        await me.ask(GENERAL)
+        listed, open_id = await me.listing()
+        opened = await (await me.reload()).call(None, "load", open_id, "")
+        await me.client.aclose()
+        return listed, opened
+
+    with running_app(Assistant(replace(assistant.settings, read_only=True))) as app:
+        listed, opened = asyncio.run(run())
+    assert [title for title, _ in listed] == [GENERAL] and len(opened[0]) == 2

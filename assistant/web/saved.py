@@ -20,7 +20,7 @@ import gradio as gr
 
 from assistant import export
 from assistant.conversations import Conversation as Stored
-from assistant.conversations import ConversationNotFound, Conversations
+from assistant.conversations import ConversationNotFound, Conversations, StateUnreadable
 from assistant.core.errors import AssistantError
 from assistant.web import render
 from assistant.web.handlers import HISTORY_MESSAGES, Conversation, Handlers, searched
@@ -29,6 +29,7 @@ from assistant.web.owner import owner_of
 log = logging.getLogger(__name__)
 UNTITLED = "Untitled conversation"
 MIME = {"md": "text/markdown", "json": "application/json"}
+UNSAVED = "The conversations cannot be read or saved just now; the server's log says why."
 
 
 def _message(role: str, html: str) -> dict[str, str]:
@@ -47,6 +48,16 @@ class SavedChats:
     def __init__(self, handlers: Handlers) -> None:
         self.assistant = handlers.assistant
         self.store = handlers.store
+        self.public = handlers.public  # messages name the server's folders, never their paths
+
+    def _warn(self, exc: AssistantError) -> None:
+        """One line for the page; the database's own errors name its path, so they stay in the
+        log."""
+        if isinstance(exc, StateUnreadable):
+            log.warning("stage=conversations error=%s", type(exc).__name__)
+            gr.Warning(UNSAVED)
+        else:
+            gr.Warning(self.public(str(exc)))
 
     def _db(self) -> Conversations | None:
         try:
@@ -63,6 +74,9 @@ class SavedChats:
         try:
             return db.get(owner, str(cid))
         except ConversationNotFound:
+            return None
+        except AssistantError as exc:
+            self._warn(exc)
             return None
 
     def load(self, remembered: Any, search: str, request: gr.Request) -> tuple[Any, ...]:
@@ -101,7 +115,11 @@ class SavedChats:
     def _listing(self, owner: str | None, search: str, cid: str) -> tuple[Any, str]:
         """The list's update (newest first, the open one selected) and the open one's title."""
         db = self._db()
-        found = db.list_for(owner, str(search or "")) if db and owner else []
+        try:
+            found = db.list_for(owner, str(search or "")) if db and owner else []
+        except AssistantError as exc:
+            self._warn(exc)
+            found = []
         choices = [(c.title or UNTITLED, c.id) for c in found]
         title = next((c.title for c in found if c.id == cid), "")
         if cid and not title and (stored := self._get(owner, cid)):
@@ -126,7 +144,7 @@ class SavedChats:
             try:
                 db.rename(owner, conv.id, str(title or ""))
             except AssistantError as exc:  # an empty title, or deleted in another tab
-                gr.Warning(str(exc))
+                self._warn(exc)
         return self.listing(search, conv, request)
 
     def delete(self, conv: Conversation, search: str, request: gr.Request) -> tuple[Any, ...]:
@@ -158,7 +176,7 @@ class SavedChats:
         try:
             self.assistant.chosen_sources(chosen)
         except AssistantError as exc:  # removed since the list was shown
-            gr.Warning(str(exc))
+            self._warn(exc)
             return conv
         owner, db = owner_of(request), self._db()
         if conv.id and owner and db:
