@@ -63,15 +63,16 @@ def wire_side(
 ) -> None:
     """`opened`: the outputs of opening a conversation (SavedChats._opened's, in its order)."""
     app.load(s.load, [p.remembered, p.search], opened, **PRIVATE)
-    p.new_chat.click(s.new, p.search, opened, **PRIVATE)
-    p.listing.input(s.open, [p.listing, p.search], opened, **PRIVATE)
+    # Another conversation opened while Delete waits for its confirmation: the question is off.
+    unasked = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": p.confirm,
+               **PRIVATE}  # fmt: skip
+    p.new_chat.click(s.new, p.search, opened, **PRIVATE).then(**unasked)
+    p.listing.input(s.open, [p.listing, p.search], opened, **PRIVATE).then(**unasked)
     p.search.change(s.listing, [p.search, conv], listed(p), **PRIVATE)
     p.rename.click(s.rename, [conv, p.title, p.search], listed(p), **PRIVATE)
     p.title.submit(s.rename, [conv, p.title, p.search], listed(p), **PRIVATE)
     p.delete.click(lambda: gr.update(visible=True), None, p.confirm, **PRIVATE)
-    p.confirm.click(s.delete, [conv, p.search], opened, **PRIVATE).then(
-        lambda: gr.update(visible=False), None, p.confirm, **PRIVATE
-    )
+    p.confirm.click(s.delete, [conv, p.search], opened, **PRIVATE).then(**unasked)
     for button, fn in ((p.export_md, s.markdown), (p.export_json, s.json)):
         button.click(fn, conv, p.exported, **PRIVATE).then(
             None, p.exported, None, js=assets.DOWNLOAD, **PRIVATE
