@@ -71,17 +71,23 @@ class Server:
 
 
 @contextmanager
-def running_app(assistant: Assistant) -> Iterator[Server]:
-    """The real Gradio app for assistant, served on a free loopback port until the block ends."""
+def running_app(assistant: Assistant, **launch: Any) -> Iterator[Server]:
+    """The real Gradio app for assistant, served on a free loopback port until the block ends,
+    with the owner cookie `serve` sets (conversations are per browser); `launch` adds to
+    Gradio's launch arguments (auth=...)."""
+    from starlette.middleware import Middleware
+
     from assistant.web import build_app
+    from assistant.web.owner import OwnerCookie
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     app = build_app(assistant)
     app.queue().launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
-    )
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+        app_kwargs={"middleware": [Middleware(OwnerCookie)]}, **launch,
+    )  # fmt: skip
     try:
         yield Server(f"http://127.0.0.1:{port}/", assistant.settings.sources, assistant)
     finally:

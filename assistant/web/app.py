@@ -23,8 +23,11 @@ from assistant.core.settings import Settings
 from assistant.web import assets, files, render, written
 from assistant.web.handlers import Conversation
 from assistant.web.manage import SourceHandlers
+from assistant.web.saved import SavedChats
+from assistant.web.side import SideParts, listed, side_column, wire_side
 from assistant.web.sources_tab import PRIVATE, sources_tab
 from assistant.web.streaming import ChatHandlers
+from assistant.web.viewer import EMPTY, SourceViewer
 
 EXAMPLES = {
     "pakistan-reaps-what-it-sowed.txt": [
@@ -55,6 +58,9 @@ class ChatParts:
     mode: gr.Radio
     panel: gr.HTML
     latest: gr.JSON
+    chosen: gr.Dropdown  # the sources this conversation asks within
+    viewer: gr.HTML
+    viewing: gr.Textbox  # the span the page asks the viewer for (assets.JS fills it)
 
 
 def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
@@ -72,9 +78,14 @@ def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
         conv = gr.State(Conversation())
         with gr.Tabs():
-            chat = _chat_tab(assistant.settings, _examples(handlers.folder))
+            side, chat = _chat_tab(assistant.settings, _examples(handlers.folder))
             sources_tab(app, SourceHandlers(assistant))
-        _wire_chat(handlers, chat, conv, workers)
+        saved = SavedChats(handlers)
+        _wire_chat(handlers, chat, conv, workers, (saved, side))
+        wire_side(app, saved, side, conv, _opened(chat, conv, side))
+        chat.chosen.input(saved.choose, [conv, chat.chosen], conv, **PRIVATE)
+        chat.viewing.change(SourceViewer(assistant).show, chat.viewing, chat.viewer,
+                            **PRIVATE).then(None, js=assets.SCROLL_VIEWER, **PRIVATE)  # fmt: skip
         api(handlers.ask, api_name="ask", concurrency_limit=workers)
         api(handlers.list_sources, api_name="sources")
     return app
@@ -94,17 +105,24 @@ def _examples(folder: Path) -> list[str]:
     return [q for name, qs in EXAMPLES.items() if name in present for q in qs]
 
 
-def _chat_tab(settings: Settings, examples: list[str]) -> ChatParts:
-    """The Chat tab: the conversation on the left, the evidence panel on the right."""
+def _chat_tab(settings: Settings, examples: list[str]) -> tuple[SideParts, ChatParts]:
+    """The Chat tab: the conversations, the chat, the evidence panel and the source viewer."""
     with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+        side = side_column()
         with gr.Column(scale=7):
             chatbot, question = _conversation(examples, settings.max_question_chars)
+            chosen = gr.Dropdown([], value=[], multiselect=True, elem_id="source-choice",
+                                 label="Ask within sources (none chosen: all)")  # fmt: skip
             slider, show_hits, mode = _settings(settings)
         with gr.Column(scale=5):
             panel = gr.HTML(render.evidence_panel(None, False), elem_id="evidence-panel")
             # The newest turn's messages: the server sends only these, the page adds them.
             latest = gr.JSON(None, visible="hidden", elem_id="latest-turn")
-    return ChatParts(chatbot, question, slider, show_hits, mode, panel, latest)
+            viewer = gr.HTML(EMPTY, elem_id="source-viewer")
+            viewing = gr.Textbox(visible="hidden", elem_id="viewer-request")
+    chat = ChatParts(chatbot, question, slider, show_hits, mode, panel, latest, chosen, viewer,
+                     viewing)  # fmt: skip
+    return side, chat
 
 
 def _conversation(examples: list[str], max_chars: int) -> tuple[gr.Chatbot, gr.Textbox]:
@@ -149,10 +167,24 @@ def _settings(settings: Settings) -> tuple[gr.Slider, gr.Checkbox, gr.Radio]:
     return slider, show_hits, mode
 
 
-def _wire_chat(h: ChatHandlers, chat: ChatParts, conv: gr.State, workers: int) -> None:
+def _opened(chat: ChatParts, conv: gr.State, side: SideParts) -> list[Any]:
+    """What opening a conversation sets, in saved.SavedChats._opened's order."""
+    return [chat.chatbot, conv, chat.panel, side.listing, side.title, chat.chosen,
+            side.remembered]  # fmt: skip
+
+
+def _wire_chat(
+    h: ChatHandlers,
+    chat: ChatParts,
+    conv: gr.State,
+    workers: int,
+    kept: tuple[SavedChats, SideParts],
+) -> None:
     """Asking, by typing or by picking an example; clearing; showing the retrieved passages.
     With a writer configured the turn streams (h.write, reading the answer switch); without
-    one it is h.respond, one message."""
+    one it is h.respond, one message. After a turn the side list shows the saved conversation;
+    clearing the chat starts a new one."""
+    saved, side = kept
     chat_in = [chat.question, conv, chat.top_k, chat.show_hits]
     chat_out = [chat.question, chat.latest, conv, chat.panel]
     writes = h.assistant.settings.llm != "none"
@@ -167,9 +199,12 @@ def _wire_chat(h: ChatHandlers, chat: ChatParts, conv: gr.State, workers: int) -
     picked = chat.chatbot.example_select(h.pick_example, None, chat.question, **PRIVATE)
     picked.then(**echo)
     chosen = picked.then(turn, chat_in, chat_out, **ask)
+    for asked in (typed, chosen):
+        asked.then(saved.listing, [side.search, conv], listed(side), **PRIVATE)
     # Runs in the browser only: puts the newest turn's messages into the chat.
     chat.latest.change(None, [chat.chatbot, chat.latest], chat.chatbot, js=assets.MERGE_TURN)
     # Clearing stops a written answer still streaming, which would put its turn back.
     cancels = [typed, chosen] if writes else None
-    chat.chatbot.clear(h.reset, None, [conv, chat.panel], cancels=cancels, **PRIVATE)
+    opened = _opened(chat, conv, side)
+    chat.chatbot.clear(saved.new, side.search, opened, cancels=cancels, **PRIVATE)
     chat.show_hits.change(h.panel, [conv, chat.show_hits], chat.panel, **PRIVATE)

@@ -18,7 +18,7 @@ CSS = """
   font-family: 'Source Sans Pro'; font-weight: 600; font-style: normal;
   src: url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2');
 }
-.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
+.gradio-container { max-width: 1480px !important; margin: 0 auto !important; }
 .app-header h1 { font-size: 1.35rem; margin: 0.2rem 0 0.1rem; }
 .app-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 0.92rem; }
 .answer p { margin: 0 0 0.6rem; line-height: 1.55; }
@@ -95,7 +95,7 @@ a.cite-chip:hover, a.cite-chip.active { background: var(--color-accent); color: 
 .hit-head .ev-file { font-weight: 400; }
 .hit-scores { color: var(--color-accent); font-variant-numeric: tabular-nums; }
 .hit-text { color: var(--body-text-color-subdued); line-height: 1.45; }
-#evidence-panel { max-height: 640px; overflow-y: auto; padding: 0.2rem 0.3rem; }
+#evidence-panel { max-height: 640px; overflow-y: auto !important; padding: 0.2rem 0.3rem; }
 .src-summary { color: var(--body-text-color-subdued); font-size: 0.9rem; margin-bottom: 0.6rem; }
 #sources-table table.src-table {
   width: 100%; border-collapse: collapse; font-size: 0.92rem; margin: 0; border: none !important;
@@ -111,6 +111,21 @@ a.cite-chip:hover, a.cite-chip.active { background: var(--color-accent); color: 
   font-size: 0.8rem; background: var(--background-fill-secondary); padding: 0.1rem 0.35rem;
   border-radius: 0.3rem; border: none;
 }
+#side #conversations { max-height: 420px; overflow-y: auto; }
+#side #conversations label { width: 100%; }
+.copy-answer {
+  display: inline-block; margin-top: 0.4rem; font-size: 0.75rem; text-decoration: none !important;
+  color: var(--body-text-color-subdued) !important; cursor: pointer;
+}
+.copy-answer::before { content: "Copy"; }
+.copy-answer.copied::before { content: "Copied"; }
+a.open-source { text-decoration: none !important; color: inherit !important; }
+a.open-source .ev-file { text-decoration: underline dotted; cursor: pointer; }
+#source-viewer { max-height: 480px; overflow-y: auto !important; padding: 0.2rem 0.3rem; }
+.viewer-head { font-size: 0.85rem; margin-bottom: 0.4rem; }
+.viewer-text { font-size: 0.88rem; line-height: 1.55; color: var(--body-text-color-subdued); }
+.viewer-text mark { background: #fde68a; color: #1f2937; }
+.viewer-empty { color: var(--body-text-color-subdued); font-size: 0.85rem; }
 .badge {
   display: inline-block; margin-left: 0.4rem; padding: 0.05rem 0.45rem; border-radius: 0.6rem;
   font-size: 0.72rem; background: var(--color-accent-soft); color: var(--color-accent);
@@ -122,7 +137,9 @@ JS = """
 const evidenceArchive = new Map();
 new MutationObserver(() => {
   document.querySelectorAll("#evidence-panel section.ev-turn:not(.ev-restored)").forEach((s) => {
-    if (!evidenceArchive.has(s.id)) evidenceArchive.set(s.id, s.outerHTML);
+    // The newest wins: another conversation's turn of the same number, or a card that
+    // streamed in later, replaces the one kept.
+    evidenceArchive.set(s.id, s.outerHTML);
   });
 }).observe(document.documentElement, { subtree: true, childList: true });
 
@@ -155,6 +172,93 @@ document.addEventListener("click", (event) => {
   chip.classList.add("active");
   card.scrollIntoView({ block: "nearest", behavior: "smooth" });
 }, true);
+
+// A citation's file name opens the source viewer: the span goes to a hidden box whose change
+// the server answers (viewer.py). The link is #src:<start>:<end>:<url-encoded file name>.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a.open-source") : null;
+  if (!link) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const [, start, end, ...name] = (link.getAttribute("href") || "").slice(1).split(":");
+  const box = document.querySelector("#viewer-request textarea, #viewer-request input");
+  if (!box) return;
+  box.value = JSON.stringify({source: decodeURIComponent(name.join(":")), start: +start,
+                              end: +end});
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  document.getElementById("viewer-mark")?.scrollIntoView({ block: "center" });
+}, true);
+
+// Copy: the answer's words, then each quote it cites with its source, file and offsets.
+function quotesOf(answer) {
+  const lines = [];
+  const seen = new Set();
+  answer.querySelectorAll("a.cite-chip").forEach((chip) => {
+    const id = (chip.getAttribute("href") || "").slice(1);
+    if (seen.has(id)) return;
+    seen.add(id);
+    let card = document.getElementById(id);
+    if (!card) {
+      const kept = evidenceArchive.get(id.replace(/-\\d+$/, ""));
+      const holder = document.createElement("div");
+      if (kept) holder.innerHTML = kept;  // the server's own escaped markup, never shown
+      card = holder.querySelector("#" + CSS.escape(id));
+    }
+    if (!card) return;
+    const part = (sel) => (card.querySelector(sel)?.textContent || "").trim();
+    lines.push(`[${part(".ev-num")}] ${part(".ev-title")} — ${part(".ev-file")}`,
+               `"${part(".ev-context mark")}"`);
+  });
+  return lines;
+}
+
+function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  const area = document.createElement("textarea");  // plain http off localhost: the old way
+  area.value = text;
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand("copy");
+  area.remove();
+  return Promise.resolve();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest(".copy-answer") : null;
+  if (!button) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const answer = button.closest(".answer");
+  if (!answer) return;
+  const quotes = quotesOf(answer);
+  const text = answer.innerText.trim() + (quotes.length ? "\\n\\n" + quotes.join("\\n") : "");
+  copyText(text).then(() => {
+    button.classList.add("copied");
+    setTimeout(() => button.classList.remove("copied"), 1500);
+  });
+}, true);
+"""
+
+# An export arrives as {name, type, text} (saved.SavedChats.export) and is saved as a file here.
+DOWNLOAD = """
+(data) => {
+  if (!data || !data.name) return;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([data.text], { type: data.type }));
+  link.download = data.name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+"""
+
+# After the viewer shows a source: its highlighted span, in view.
+SCROLL_VIEWER = """
+() => {
+  setTimeout(() => document.getElementById("viewer-mark")?.scrollIntoView({ block: "center" }),
+             50);
+}
 """
 
 # The chat's one browser-side event: the newest turn replaces its own two messages or follows

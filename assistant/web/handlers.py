@@ -22,6 +22,8 @@ from assistant.core.errors import AssistantError, BadQuestion, EmptyQuestion, In
 from assistant.core.inputs import clean_question, shown
 from assistant.core.types import Answer
 from assistant.web import render
+from assistant.web.owner import owner_of
+from assistant.web.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +86,15 @@ def _shown(role: str, html: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Conversation:
     """One browser session's chat as the server keeps it (in a gr.State, never sent to the page):
-    the plain-text history follow-ups need, how many turns were shown, the latest evidence."""
+    the plain-text history follow-ups need, how many turns were shown, the latest evidence, the
+    stored conversation's id ("" until its first answer is saved) and the sources it asks within
+    (empty: all). The id is only ever set by the server, after checking the owner."""
 
     history: tuple[dict[str, str], ...] = ()
     turns: int = 0
     latest: render.Turn | None = None
+    id: str = ""
+    sources: tuple[str, ...] = ()
 
 
 def searched(answer: Answer, q: str) -> str:
@@ -112,23 +118,40 @@ class Handlers:
         kind, _, model = s.llm.partition(":")
         gguf = [Path(model).expanduser().parent] if kind == "gguf" else []  # in "no GGUF file at"
         self.public = Public(s.sources, s.index, *gguf)
+        self.store = Store(s)
 
     def respond(
-        self, question: str, conv: Conversation, top_k: float, show_hits: bool
+        self,
+        question: str,
+        conv: Conversation,
+        top_k: float,
+        show_hits: bool,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         """Chat turn: the answer, in one message (the page has already shown the question with
         a pending reply, assets.ECHO_QUESTION; this turn's messages take their places).
 
         Outputs: the question box, this turn's messages, the conversation state, the evidence panel.
         Only this turn travels to the page; the page keeps the earlier ones. A question that
-        cannot be asked gets one calm line in its place, and the conversation goes on."""
+        cannot be asked gets one calm line in its place, and the conversation goes on. An answer
+        is saved to the requester's conversation (owner.py); a direct call (no request) is not."""
         q = self._question(question, conv)
         if isinstance(q, tuple):
             return q
-        answer = self._answer(q, list(conv.history), whole_number(top_k))
+        answer = self._answer(q, list(conv.history), whole_number(top_k), conv.sources)
         if isinstance(answer, str):
             return self._refused(q, answer, conv)
-        return self._shown(q, answer, conv, show_hits)
+        shown = self._shown(q, answer, conv, show_hits)
+        return (*shown[:2], self.saved(shown[2], q, answer, request), *shown[3:])
+
+    def saved(
+        self, conv: Conversation, q: str, answer: Answer, request: gr.Request | None
+    ) -> Conversation:
+        """conv after its newest turn is stored under the request's owner (none: unchanged)."""
+        owner = owner_of(request)
+        if owner is None:
+            return conv
+        return replace(conv, id=self.store.record(owner, conv.id, conv.sources, q, answer))
 
     def _question(self, question: str, conv: Conversation) -> str | tuple[Any, ...]:
         """The question, clean; or the turn's outputs when there is nothing to answer."""
@@ -153,9 +176,13 @@ class Handlers:
             gr.skip(),
         )
 
-    def _answer(self, q: str, history: Messages, top_k: object) -> Answer | str:
-        """The answer, or the one line to show in its place when answering fails."""
-        return self._guarded(q, lambda: self.assistant.answer(q, history, top_k))  # type: ignore[arg-type]
+    def _answer(
+        self, q: str, history: Messages, top_k: object, sources: tuple[str, ...] = ()
+    ) -> Answer | str:
+        """The answer, or the one line to show in its place when answering fails; `sources`
+        limits retrieval (empty: every source)."""
+        within = list(sources) or None
+        return self._guarded(q, lambda: self.assistant.answer(q, history, top_k, within))  # type: ignore[arg-type]
 
     def _guarded(self, q: str, answering: Callable[[], Answer]) -> Answer | str:
         try:
@@ -182,7 +209,8 @@ class Handlers:
     def _next(conv: Conversation, q: str, answer: Answer, latest: render.Turn) -> Conversation:
         """The conversation after this turn: its question and answer kept for follow-ups."""
         history = (*conv.history, _message("user", q), _message("assistant", answer.text))
-        return Conversation(history[-HISTORY_MESSAGES:], conv.turns + 1, latest)
+        return replace(conv, history=history[-HISTORY_MESSAGES:], turns=conv.turns + 1,
+                       latest=latest)  # fmt: skip
 
     def _shown(
         self, q: str, answer: Answer, conv: Conversation, show_hits: bool

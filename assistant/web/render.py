@@ -9,11 +9,13 @@ text, never all of it (a source can be one 20 MB line). Titles are shortened to 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from assistant.api import SourceInfo
 from assistant.core.errors import AssistantError
@@ -75,7 +77,12 @@ def answer_message(
             parts.append(f"<p>{_chips(paragraph, turn, citations)}</p>")
     kind = "answer abstain" if abstained else "answer"
     grouped = " grouped" if intent in GROUPED and not abstained else ""
-    return f'<div class="{kind}{grouped}">{"".join(parts)}{below}</div>'
+    return f'<div class="{kind}{grouped}">{"".join(parts)}{below}{COPY}</div>'
+
+
+# A span, not a button, which the chat's sanitiser may drop. Its label is CSS, so an answer's
+# text stays the answer's own; assets.JS copies the answer and its quotes.
+COPY = '<span class="copy-answer" role="button" title="Copy this answer with its quotes"></span>'
 
 
 def _chips(text: str, turn: int, citations: int) -> str:
@@ -133,11 +140,14 @@ def evidence_turn(turn: int, answer: Answer, window_of: WindowOf) -> str:
         ctx = context_of(window_of, c)
         page = f" · page {c.page}" if c.page else ""
         note = "" if ctx.verified else '<div class="ev-note">The file changed since indexing.</div>'
+        # The file name opens the source viewer (assets.JS reads the span from the link).
+        opens = esc(f"#src:{c.start}:{c.end}:{quote(c.source, safe='')}")
         cards.append(
             f'<article class="ev-card{" selected" if n == 1 else ""}" id="ev-{turn}-{n}">'
             f'<div class="ev-head"><span class="ev-num">{n}</span>'
             f'<span class="ev-title">{esc(_title(c.title))}</span></div>'
-            f'<div class="ev-file">{esc(c.source)}{page} · characters {c.start}–{c.end}</div>'
+            f'<a class="open-source" href="{opens}" title="Open the whole source here">'
+            f'<div class="ev-file">{esc(c.source)}{page} · characters {c.start}–{c.end}</div></a>'
             f'<div class="ev-context">{esc(ctx.before)}<mark>{esc(ctx.excerpt)}</mark>'
             f"{esc(ctx.after)}</div>{note}</article>"
         )
@@ -192,6 +202,19 @@ def evidence_panel(turn: Turn | None, show_hits: bool) -> str:
     return f'<div class="evidence">{head}{section}</div>'
 
 
+def evidence_history(turns: list[Turn]) -> str:
+    """A reopened conversation's evidence: every turn's, the last one shown, so each chip of
+    each answer finds its card (assets.JS shows the clicked chip's turn)."""
+    if not turns:
+        return evidence_panel(None, False)
+    sections = "".join(
+        f'<section class="ev-turn{"" if t is turns[-1] else " ev-hidden"}" id="ev-{t.number}">'
+        f"{t.evidence}</section>"
+        for t in turns
+    )
+    return f'<div class="evidence"><div class="ev-header">Evidence</div>{sections}</div>'
+
+
 def sources_table(
     indexed: list[SourceInfo],
     files: list[str],
@@ -219,6 +242,7 @@ def sources_table(
         )
     return (
         f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
+        f'<th class="num">Size</th><th>Modified</th>'
         f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -227,25 +251,48 @@ def sources_table(
 def _source_row(
     name: str, info: SourceInfo | None, present: bool, folder: Path, skipped: str
 ) -> str:
-    """One row: the title, the file, its passages and when it was indexed, with a state badge."""
+    """One row: the title, the file, its size and date, its passages and when it was indexed
+    ("no" when it is not), with a state badge."""
+    stat = _stat(folder / name) if present else None
+    size = _size(stat.st_size) if stat else "–"
+    modified = _date(stat.st_mtime) if stat else "–"
     if info is None:
-        title, chunks, when = name, "–", "–"
+        title, chunks, when = name, "–", "no"
         state = f"not indexed: {skipped}" if skipped else "new · rebuild to index"
     else:
         title, chunks = _title(info.title), str(info.chunks)
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))
+        when = _date(info.indexed_at)
         state = ""
         if skipped:
             state = f"not indexed: {skipped} · rebuild to drop"
         elif not present:
             state = "removed · rebuild to drop"
-        elif (folder / name).stat().st_mtime > info.indexed_at:
+        elif stat and stat.st_mtime > info.indexed_at:
             state = "changed · rebuild to update"
     badge = f' <span class="badge">{esc(state)}</span>' if state else ""
     return (
         f"<tr><td>{esc(title)}{badge}</td><td><code>{esc(name)}</code></td>"
+        f'<td class="num">{size}</td><td>{modified}</td>'
         f'<td class="num">{chunks}</td><td>{when}</td></tr>'
     )
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:  # a broken link, or removed since the folder was listed
+        return None
+
+
+def _date(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
+
+
+def _size(n: int) -> str:
+    """Bytes as the table shows them: 812 B, 14.2 KB, 3.1 MB."""
+    if n < 1024:
+        return f"{n} B"
+    return f"{n / 1024:.1f} KB" if n < 2**20 else f"{n / 2**20:.1f} MB"
 
 
 def _title(title: str) -> str:

@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
-from assistant.web import access, files, guard, uploads
+from assistant.web import access, files, guard, owner, uploads
 from assistant.web.app import build_app
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,10 @@ def serve(
 
 
 def middleware(logins: access.Logins | None, folder: Path) -> list[Middleware]:
-    """What runs before Gradio's routes: the guard when there are logins, and the path hiding."""
-    hide = Middleware(uploads.HidePaths, folder=str(folder))
-    return [Middleware(guard.Guard), hide] if logins else [hide]
+    """What runs before Gradio's routes: the guard when there are logins, the path hiding, and
+    the owner cookie (owner.py) that keeps each browser's conversations its own."""
+    kept = [Middleware(uploads.HidePaths, folder=str(folder)), Middleware(owner.OwnerCookie)]
+    return [Middleware(guard.Guard), *kept] if logins else kept
 
 
 def preflight(

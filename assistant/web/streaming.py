@@ -33,22 +33,39 @@ class ChatHandlers(Handlers):
     """The web chat's handlers, with the turn that writes."""
 
     def write(
-        self, question: str, conv: Conversation, top_k: float, show_hits: bool, mode: str | None
+        self,
+        question: str,
+        conv: Conversation,
+        top_k: float,
+        show_hits: bool,
+        mode: str | None,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Chat turn with a writer configured; its outputs are `respond`'s, sent as they change.
-        `mode` "quotes only" answers as `respond` does without a writer."""
+        `mode` "quotes only" answers as `respond` does without a writer. The final answer is
+        saved as `respond` saves it."""
         q = self._question(question, conv)
         if isinstance(q, tuple):
             yield q
             return
+        for outputs, answer in self._writing(q, conv, top_k, show_hits, mode):
+            if answer is not None:  # the last outputs: the turn is complete
+                outputs = (*outputs[:2], self.saved(outputs[2], q, answer, request), *outputs[3:])
+            yield outputs
+
+    def _writing(
+        self, q: str, conv: Conversation, top_k: float, show_hits: bool, mode: str | None
+    ) -> Iterator[tuple[tuple[Any, ...], Answer | None]]:
+        """The turn's outputs, each with None but the last answered one, with its answer."""
         history, k = list(conv.history), whole_number(top_k)
-        snapshots = self.assistant.stream(q, history, k)  # type: ignore[arg-type]
+        within = list(conv.sources) or None
+        snapshots = self.assistant.stream(q, history, k, within)  # type: ignore[arg-type]
         try:
             quotes = self._guarded(q, lambda: next(snapshots))
             if isinstance(quotes, str):
-                yield self._refused(q, quotes, conv)
+                yield self._refused(q, quotes, conv), None
             elif mode == written.QUOTES_ONLY:
-                yield self._shown(q, quotes, conv, show_hits)
+                yield self._shown(q, quotes, conv, show_hits), quotes
             else:
                 yield from self._written(q, quotes, self._rest(q, quotes, snapshots), conv,
                                          show_hits)  # fmt: skip
@@ -66,11 +83,12 @@ class ChatHandlers(Handlers):
 
     def _written(
         self, q: str, quotes: Answer, rest: Iterator[Answer], conv: Conversation, show_hits: bool
-    ) -> Iterator[tuple[Any, ...]]:
+    ) -> Iterator[tuple[tuple[Any, ...], Answer | None]]:
         n, asked = conv.turns, searched(quotes, q)
         cards = written.Cards(list(quotes.citations))
         message = written.turn_message(quotes, None, n, asked, cards, done=False)
-        yield "", turn_payload(n, q, message), conv, self._panel(n, quotes, cards, show_hits)
+        yield ("", turn_payload(n, q, message), conv,
+               self._panel(n, quotes, cards, show_hits)), None  # fmt: skip
         last, sent = quotes, time.monotonic()
         for last, final in _marked_last(rest):
             if final:  # sent once below, as final: a fallback note is never shown as streaming
@@ -82,12 +100,13 @@ class ChatHandlers(Handlers):
             if now != message and (grew or not soon):  # some pieces change nothing
                 message, sent = now, time.monotonic()
                 panel = self._panel(n, quotes, cards, show_hits) if grew else gr.skip()
-                yield gr.skip(), turn_payload(n, q, message), conv, panel
+                yield (gr.skip(), turn_payload(n, q, message), conv, panel), None
         cards = written.Cards(list(quotes.citations))  # afresh: a fallback keeps no written card
         message = written.turn_message(quotes, last, n, asked, cards, done=True)
         latest = self._latest(n, written.evidence_answer(quotes, cards))
         conv = self._next(conv, q, last, latest)
-        yield gr.skip(), turn_payload(n, q, message), conv, render.evidence_panel(latest, show_hits)
+        panel = render.evidence_panel(latest, show_hits)
+        yield (gr.skip(), turn_payload(n, q, message), conv, panel), last
 
     def _panel(self, n: int, quotes: Answer, cards: written.Cards, show_hits: bool) -> str:
         latest = self._latest(n, written.evidence_answer(quotes, cards))
