@@ -313,3 +313,27 @@ def test_read_only_still_keeps_ones_own_conversations(assistant: Assistant) -> N
     with running_app(Assistant(replace(assistant.settings, read_only=True))) as app:
         listed, opened = asyncio.run(run())
     assert [title for title, _ in listed] == [GENERAL] and len(opened[0]) == 2
+
+
+def test_a_restarted_server_lists_every_answered_conversation(assistant: Assistant) -> None:
+    """A second server (a new Assistant over the same files) shows the same browser its
+    conversations: they live in the database, not in the first server's memory."""
+
+    async def first(url: str) -> tuple[list[tuple[str, str]], str]:
+        b = await browser(url)
+        await b.ask(PESHAWAR)
+        listed, _ = await b.listing()
+        await b.client.aclose()
+        return listed, str(b.client.cookies.get(COOKIE))
+
+    async def second(url: str, cookie: str) -> list[tuple[str, str]]:
+        client = httpx.AsyncClient(base_url=url, timeout=180, cookies={COOKIE: cookie})
+        listed, _ = await (await tab(client)).listing()
+        await client.aclose()
+        return listed
+
+    with running_app(assistant) as one:
+        before, cookie = asyncio.run(first(one.url))
+    with running_app(Assistant(assistant.settings)) as two:
+        after = asyncio.run(second(two.url, cookie))
+    assert before and before[0][0] == PESHAWAR and after == before
