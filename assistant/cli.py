@@ -263,9 +263,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not usable(assistant):
         # Nothing to answer from: build first, its progress in the log. Otherwise the server
         # answers from the live generation at once and refreshes it in the background.
-        logging.getLogger("assistant.web").info("stage=index no usable index: building first")
-        number = building.start("start-up")
-        print(building.wait(number or 0).detail, flush=True)
+        print(building.build_first().line(), flush=True)
     serve(assistant, host=args.host, port=args.port, no_auth=args.no_auth, building=building)
     return 0
 

@@ -153,6 +153,20 @@ class Building:
                 if self._state.builds < number:
                     self._ended.wait(every)
 
+    def build_first(self) -> IndexSummary:
+        """Build in this thread, before the server listens (there is nothing to answer from),
+        its progress logged as a background build's is; raises what the build raises."""
+        with self._lock:
+            self._state = self._begun(self._state, "start-up")
+        log.info("stage=index no usable index: building first")
+        try:
+            summary = self.assistant.index(progress=self._progress, planned=self._planned)
+        finally:
+            with self._lock:
+                self._state = replace(self._state, running=False)
+        _log_done("start-up", summary)
+        return summary
+
     def _begun(self, s: BuildState, reason: str) -> BuildState:
         self._logged = -1
         previous = generations.live(self.assistant.settings.index) is not None
@@ -165,7 +179,8 @@ class Building:
             detail, failed, shown = self._build(reason)
             with self._lock:
                 s = self._state
-                ended = replace(s, builds=s.builds + 1, ended=time.monotonic(), detail=detail,
+                ended = replace(s, running=False, builds=s.builds + 1, ended=time.monotonic(),
+                                detail=detail,
                                 result=detail.splitlines()[0], failed=failed,
                                 shown=shown or reason != "start-up")  # fmt: skip
                 reason, self._again = self._again, ""
@@ -186,10 +201,7 @@ class Building:
             log.error("stage=index reason=%s error=%s", reason, type(exc).__name__,
                       exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
             return f"Index not rebuilt: {type(exc).__name__}", True, True
-        for line in summary.skipped:  # "file: reason"; reasons never quote the file's text
-            log.warning("stage=index skipped source=%s", line)
-        log.info("stage=index done reason=%s added=%d kept=%d removed=%d seconds=%.1f", reason,
-                 summary.added, summary.kept, summary.removed, summary.seconds)  # fmt: skip
+        _log_done(reason, summary)
         return self.public(summary.line()), False, _changed(summary)
 
     def _planned(self, plan: Plan) -> None:
@@ -212,6 +224,13 @@ class Building:
         eta = s.eta(now)
         log.info("stage=index progress=%d%% chunks=%d/%d%s", s.percent, done, total,
                  "" if eta is None else f" eta_s={eta:.0f}")  # fmt: skip
+
+
+def _log_done(reason: str, summary: IndexSummary) -> None:
+    for line in summary.skipped:  # "file: reason"; reasons never quote the file's text
+        log.warning("stage=index skipped source=%s", line)
+    log.info("stage=index done reason=%s added=%d kept=%d removed=%d seconds=%.1f", reason,
+             summary.added, summary.kept, summary.removed, summary.seconds)  # fmt: skip
 
 
 def _changed(summary: IndexSummary) -> bool:

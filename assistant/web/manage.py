@@ -3,11 +3,14 @@ read-only mode.
 
 Adding, removing or restoring a source re-indexes by itself (the `auto_index` setting, on by
 default), so a removed source stops being cited as soon as the event ends, and an uploaded one can
-be asked about. Removing takes two clicks (`ask_remove`, then `remove`) and never deletes: the
-file goes to the trash (ingest/trash.py), and `restore` brings it back. With `read_only` the page
-has none of these events (app.py) and the handlers refuse anyway, so a hand-made call cannot change
-the folder either. Messages name files, never server paths. An upload is moved out of Gradio's
-upload cache into the folder, and what is refused is deleted from it (uploads.py).
+be asked about. Builds run in the server's one build thread (building.py) and the event waits for
+its own; while another runs (serve's start-up refresh, another session's), Rebuild is told so at
+once, and a change is taken in by one more build right after it. Removing takes two clicks
+(`ask_remove`, then `remove`) and never deletes: the file goes to the trash (ingest/trash.py), and
+`restore` brings it back. With `read_only` the page has none of these events (app.py) and the
+handlers refuse anyway, so a hand-made call cannot change the folder either. Messages name files,
+never server paths. An upload is moved out of Gradio's upload cache into the folder, and what is
+refused is deleted from it (uploads.py).
 """
 
 from __future__ import annotations
