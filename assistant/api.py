@@ -28,7 +28,15 @@ from assistant.core.inputs import check_sources, check_top_k, clean_history, cle
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Hit
 from assistant.index import generations, texts
-from assistant.index.builder import IndexSummary, Limits, Plan, Progress, preview, refresh
+from assistant.index.builder import (
+    IndexSummary,
+    Limits,
+    Plan,
+    Planned,
+    Progress,
+    preview,
+    refresh,
+)
 from assistant.index.embeddings import LocalEmbeddings
 from assistant.index.store import StoreFactory
 from assistant.index.verify import open_generation, text_path
@@ -64,14 +72,17 @@ class Assistant:
         self._catalogue: tuple[Path | None, list[SourceEntry]] = (None, [])
         self._writers: list[Any] = []  # the LLM writer, made on the first written answer
 
-    def index(self, progress: Progress | None = None) -> IndexSummary:
-        """Bring the index in line with the sources folder (incremental, crash-safe)."""
+    def index(
+        self, progress: Progress | None = None, planned: Planned | None = None
+    ) -> IndexSummary:
+        """Bring the index in line with the sources folder (incremental, crash-safe); `planned`
+        hears what the build will do once the sources are read."""
         s = self.settings
         with self._index_lock:
             limits = Limits(s.chunk_words, s.max_sentence_chars, s.max_source_bytes)
             return refresh(
                 s.index, s.sources, s.recipe(), s.chunk_words, self.stores,
-                self.embeddings.encode, progress, limits,
+                self.embeddings.encode, progress, limits, planned,
             )  # fmt: skip
 
     def plan(self) -> Plan:

@@ -244,6 +244,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from assistant.web import preflight, serve
     from assistant.web.access import is_loopback
+    from assistant.web.building import Building, usable
+    from assistant.web.handlers import Public
 
     # Our lines carry stages, kinds and lengths, never document or question text (docs/security.md).
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -257,8 +259,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "can read the sources and change them",
             file=sys.stderr,
         )
-    print(assistant.index().line())
-    serve(assistant, host=args.host, port=args.port, no_auth=args.no_auth)
+    building = Building(assistant, Public(assistant.settings.sources, assistant.settings.index))
+    if not usable(assistant):
+        # Nothing to answer from: build first, its progress in the log. Otherwise the server
+        # answers from the live generation at once and refreshes it in the background.
+        print(building.build_first().line(), flush=True)
+    serve(assistant, host=args.host, port=args.port, no_auth=args.no_auth, building=building)
     return 0
 
 

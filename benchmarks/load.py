@@ -35,7 +35,7 @@ from benchmarks.pageclient import Call, PageSession, open_page
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "assistant" / "evaluation" / "dev.jsonl"
 CARD = re.compile(
-    r'<div class="ev-file">(.*?)(?: · page \d+)? · characters (\d+)–(\d+)</div>'
+    r'<div class="ev-file">(.*?)(?: · page \d+)? · characters (\d+)–(\d+)</div>(?:</a>)?'
     r'<div class="ev-context">.*?<mark>(.*?)</mark>',
     re.S,
 )

@@ -2,10 +2,12 @@
 
 The page calls its private events (a chat turn, a rebuild) through Gradio's queue: POST
 `gradio_api/queue/join` with the event's index and the session's hash, then read the session's
-server-sent events from `gradio_api/queue/data` until the event completes. `PageSession` does the
-same with httpx, so a test or a benchmark drives exactly what a browser drives, session state
-included (gr.State lives on the server, keyed by the session hash). It records bytes and times per
-call. What it leaves out: the browser-only events (the chat's merge step, chip clicks) and files.
+server-sent events from `gradio_api/queue/data` until the event completes; the index status
+line's poll (web/status.py) goes outside the queue, one POST to `gradio_api/run/predict`.
+`PageSession` does the same with httpx, so a test or a benchmark drives exactly what a browser
+drives, session state included (gr.State lives on the server, keyed by the session hash). It
+records bytes and times per call. What it leaves out: the browser-only events (the chat's merge
+step, chip clicks) and files.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ class PageEvents:
     chat: int
     chat_inputs: list[str]  # component types, in the order the event takes them
     rebuild: int
+    status: int = -1  # the status line's poll, a timer's tick
 
     @classmethod
     def read(cls, config: dict[str, Any]) -> PageEvents:
         kinds = {c["id"]: c.get("type", "") for c in config["components"]}
         ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
-        chat = rebuild = -1
+        chat = rebuild = status = -1
         inputs: list[str] = []
         for i, dep in enumerate(config["dependencies"]):
             if not dep.get("backend_fn"):
@@ -41,11 +44,13 @@ class PageEvents:
             targets = [tuple(t) for t in dep["targets"]]
             if (ids["question"], "submit") in targets:
                 chat, inputs = i, [kinds[c] for c in dep["inputs"]]
-            if (ids["rebuild"], "click") in targets:
+            if (ids.get("rebuild"), "click") in targets:
                 rebuild = i
-        if chat < 0 or rebuild < 0:
-            raise RuntimeError("the page has no chat or rebuild event")
-        return cls(chat, inputs, rebuild)
+            if any(kinds.get(t[0]) == "timer" for t in targets):
+                status = i
+        if chat < 0:
+            raise RuntimeError("the page has no chat event")
+        return cls(chat, inputs, rebuild, status)
 
 
 @dataclass
@@ -82,6 +87,13 @@ class PageSession:
 
     async def rebuild(self) -> Call:
         return await self.call(self.events.rebuild, [])
+
+    async def status(self) -> list[Any]:
+        """The status poll's outputs: the line's HTML and the count of finished builds."""
+        body = {"fn_index": self.events.status, "data": [], "session_hash": self.session}
+        reply = await self.client.post("gradio_api/run/predict", json=body)
+        reply.raise_for_status()
+        return list(reply.json()["data"])
 
     async def call(self, fn_index: int, data: list[Any]) -> Call:
         body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": self.session,

@@ -71,10 +71,11 @@ class Server:
 
 
 @contextmanager
-def running_app(assistant: Assistant, **launch: Any) -> Iterator[Server]:
+def running_app(assistant: Assistant, building: Any = None, **launch: Any) -> Iterator[Server]:
     """The real Gradio app for assistant, served on a free loopback port until the block ends,
-    with the owner cookie `serve` sets (conversations are per browser); `launch` adds to
-    Gradio's launch arguments (auth=...)."""
+    with the owner cookie `serve` sets (conversations are per browser); `building` is the
+    server's build tracker (web/building.py; default a new one), `launch` adds to Gradio's
+    launch arguments (auth=...)."""
     from starlette.middleware import Middleware
 
     from assistant.web import build_app
@@ -83,7 +84,7 @@ def running_app(assistant: Assistant, **launch: Any) -> Iterator[Server]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    app = build_app(assistant)
+    app = build_app(assistant, building=building)
     app.queue().launch(
         server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
         app_kwargs={"middleware": [Middleware(OwnerCookie)]}, **launch,

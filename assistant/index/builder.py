@@ -39,6 +39,8 @@ from assistant.ingest.readers import MAX_SOURCE_BYTES, read_document, require_fo
 
 Progress = Callable[[int, int], None]
 """Called as progress(chunks_done, chunks_total) while embedding."""
+Planned = Callable[["Plan"], None]
+"""Called once with what a refresh is about to do, before it reads or embeds anything more."""
 Embed = Callable[[list[str]], np.ndarray]
 """Texts to L2-normalised vectors, one row per text."""
 
@@ -55,8 +57,10 @@ class Limits:
 
 # Chunks per embedding call. The model sorts each call's sentences by length before batching,
 # so bigger calls pad less: 64 chunks a call ran at 39 chunks/s, 256 at 45, 1024 at 50 (the
-# model alone on the same sentences in one call: 50). The progress bar moves once per call.
-_GROUP = 1024
+# model alone on the same sentences in one call: 50). The progress bar moves once per call, so
+# a smaller build takes tenths of it, down to _MIN_GROUP, to show its progress (the web's status
+# line, the server log's one line per tenth).
+_GROUP, _MIN_GROUP = 1024, 256
 
 
 class Stores(verify.Stores, Protocol):
@@ -177,6 +181,7 @@ def refresh(
     embed: Embed,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    planned: Planned | None = None,
 ) -> IndexSummary:
     """Build a new generation when anything changed (or the live one is damaged: then from the
     sources alone), check it, publish it, and clear out old ones."""
@@ -190,6 +195,8 @@ def refresh(
         manifest = opened.manifest if opened else Manifest()
         p = plan(manifest, sources, recipe, limits.source_bytes)
         p.repair = damage
+        if planned:
+            planned(p)
         _sweep(index, stores)
         old = {} if p.rebuild_because else manifest.files
         kept = sum(len(old[name].chunk_ids) for name in p.keep)
@@ -281,8 +288,9 @@ def _embed_all(
     chunks = [(doc, c) for doc, cs in pending for c in cs]
     if progress:
         progress(0, len(chunks))
-    for i in range(0, len(chunks), _GROUP):
-        group = chunks[i : i + _GROUP]
+    step = _group(len(chunks))
+    for i in range(0, len(chunks), step):
+        group = chunks[i : i + step]
         items = embed_chunks([(doc.text, c) for doc, c in group], embed, chars)
         store.add(items)
         keyword.add([c for _, c in group])
@@ -293,6 +301,10 @@ def _embed_all(
             doc.sha256, doc.title, [c.id for c in cs], time.time(), list(doc.pages), doc.note
         )
     return len(chunks)
+
+
+def _group(chunks: int) -> int:
+    return min(_GROUP, max(_MIN_GROUP, -(-chunks // 10)))
 
 
 def embed_chunks(

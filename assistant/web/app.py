@@ -21,11 +21,13 @@ from gradio.events import api
 from assistant.api import Assistant
 from assistant.core.settings import Settings
 from assistant.web import assets, files, render, written
-from assistant.web.handlers import Conversation
+from assistant.web.building import Building
+from assistant.web.handlers import Conversation, Public
 from assistant.web.manage import SourceHandlers
 from assistant.web.saved import SavedChats
 from assistant.web.side import SideParts, listed, side_column, wire_side
 from assistant.web.sources_tab import PRIVATE, sources_tab
+from assistant.web.status import status_line, wire_status
 from assistant.web.streaming import ChatHandlers
 from assistant.web.viewer import EMPTY, SourceViewer
 
@@ -63,23 +65,31 @@ class ChatParts:
     viewing: gr.Textbox  # the span the page asks the viewer for (assets.JS fills it)
 
 
-def build_app(assistant: Assistant, workers: int = 0) -> gr.Blocks:
+def build_app(
+    assistant: Assistant, workers: int = 0, building: Building | None = None
+) -> gr.Blocks:
     """The web chat over `assistant`; call `.queue().launch()` on the result, or use `serve`.
 
-    `workers` questions are answered at once (0: the `web_workers` setting)."""
+    `workers` questions are answered at once (0: the `web_workers` setting). `building` runs the
+    index builds every session watches (default: a new one; serve passes its own, which it
+    starts the start-up refresh on)."""
     _absent_matplotlib_fails_fast()
     handlers = ChatHandlers(assistant)
     workers = workers or assistant.settings.web_workers
+    s = assistant.settings
+    building = building or Building(assistant, Public(s.sources, s.index))
     # Gradio deletes uploads no event took (an upload alone, or one its checks refused) after
     # UPLOAD_MAX_AGE seconds, and every upload left when the server stops.
     app = gr.Blocks(title="Ask your sources", analytics_enabled=False,
                     delete_cache=(UPLOAD_SWEEP, UPLOAD_MAX_AGE))  # fmt: skip
     with app:
         gr.HTML(HEADER, head=assets.HEAD, elem_classes="app-header")
+        status = status_line()
         conv = gr.State(Conversation())
         with gr.Tabs():
             side, chat = _chat_tab(assistant.settings, _examples(handlers.folder))
-            sources_tab(app, SourceHandlers(assistant))
+            sources_tab(app, SourceHandlers(assistant, building), status.ended)
+        wire_status(app, building, status)
         saved = SavedChats(handlers)
         _wire_chat(handlers, chat, conv, workers, (saved, side))
         wire_side(app, saved, side, conv, _opened(chat, conv, side))

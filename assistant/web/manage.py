@@ -3,11 +3,14 @@ read-only mode.
 
 Adding, removing or restoring a source re-indexes by itself (the `auto_index` setting, on by
 default), so a removed source stops being cited as soon as the event ends, and an uploaded one can
-be asked about. Removing takes two clicks (`ask_remove`, then `remove`) and never deletes: the
-file goes to the trash (ingest/trash.py), and `restore` brings it back. With `read_only` the page
-has none of these events (app.py) and the handlers refuse anyway, so a hand-made call cannot change
-the folder either. Messages name files, never server paths. An upload is moved out of Gradio's
-upload cache into the folder, and what is refused is deleted from it (uploads.py).
+be asked about. Builds run in the server's one build thread (building.py) and the event waits for
+its own; while another runs (serve's start-up refresh, another session's), Rebuild is told so at
+once, and a change is taken in by one more build right after it. Removing takes two clicks
+(`ask_remove`, then `remove`) and never deletes: the file goes to the trash (ingest/trash.py), and
+`restore` brings it back. With `read_only` the page has none of these events (app.py) and the
+handlers refuse anyway, so a hand-made call cannot change the folder either. Messages name files,
+never server paths. An upload is moved out of Gradio's upload cache into the folder, and what is
+refused is deleted from it (uploads.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.ingest import trash
 from assistant.web import files, render, uploads
+from assistant.web.building import Building, BuildState
 from assistant.web.handlers import Public
 
 log = logging.getLogger(__name__)
@@ -34,7 +38,7 @@ Progress = Callable[..., Any]
 class SourceHandlers:
     """The Sources tab of one web chat over `assistant`."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, building: Building | None = None) -> None:
         self.assistant = assistant
         self.folder = assistant.settings.sources
         self.read_only = assistant.settings.read_only
@@ -42,6 +46,7 @@ class SourceHandlers:
         self.max_source_bytes = assistant.settings.max_source_bytes
         self.max_upload = files.upload_limit(self.max_source_bytes)
         self.public = Public(assistant.settings.sources, assistant.settings.index)
+        self.building = building or Building(assistant, self.public)
 
     def view(self) -> tuple[str, Any, Any]:
         """The sources table, the remove dropdown's choices and the trash's, from the folder and
@@ -89,7 +94,9 @@ class SourceHandlers:
         lines += [f"Renamed {line}" for line in outcome.renamed]
         lines += [f"Not added: {reason}" for reason in outcome.rejected]
         if outcome.added:
-            lines.append(self._after_change(progress, "Rebuild the index to answer from it."))
+            lines.append(
+                self._after_change(progress, "upload", "Rebuild the index to answer from it.")
+            )
         return ("\n".join(lines), *self.view(), None)
 
     def ask_remove(self, name: str | None) -> tuple[str, Any, str | None]:
@@ -126,7 +133,7 @@ class SourceHandlers:
             return (f"Not removed: {exc.strerror or type(exc).__name__}", *self.view())
         if not removed:
             return (f"Not removed: {name} is not a source file.", *self.view())
-        after = self._after_change(progress, "Rebuild the index to drop its passages.")
+        after = self._after_change(progress, "remove", "Rebuild the index to drop its passages.")
         return (f"Removed {name}: it is in the trash until restored.\n{after}", *self.view())
 
     def restore(
@@ -145,7 +152,7 @@ class SourceHandlers:
             log.warning("stage=restore error=%s", type(exc).__name__)
             why = str(exc) if isinstance(exc, AssistantError) else exc.strerror
             return (f"Not restored: {self.public(why or type(exc).__name__)}", *self.view())
-        after = self._after_change(progress, "Rebuild the index to answer from it.")
+        after = self._after_change(progress, "restore", "Rebuild the index to answer from it.")
         old = item.split("/", 1)[-1]
         renamed = f" as {name} ({old} is taken)" if name != old else ""
         return (f"Restored {old}{renamed}.\n{after}", *self.view())
@@ -154,24 +161,26 @@ class SourceHandlers:
         # Gradio sees this default and passes in a live tracker, shown over the status box.
         if self.read_only:
             return READ_ONLY
-        return self._index(progress)
+        return self._index(progress, "rebuild")
 
-    def _after_change(self, progress: Progress, otherwise: str) -> str:
-        return self._index(progress) if self.auto_index else otherwise
+    def _after_change(self, progress: Progress, reason: str, otherwise: str) -> str:
+        return self._index(progress, reason, follow=True) if self.auto_index else otherwise
 
-    def _index(self, progress: Progress) -> str:
-        def report(done: int, total: int) -> None:
-            progress((done, max(total, 1)), desc="Embedding passages", unit="passages")
+    def _index(self, progress: Progress, reason: str, follow: bool = False) -> str:
+        """Build in the server's one build thread and wait for it, showing its progress; while
+        another build runs, say so at once (a change to the folder is then taken in by one more
+        build right after it: `follow`)."""
+        number = self.building.start(reason, follow)
+        if number is None:
+            busy = self.building.state().busy()
+            return f"{busy} This change is indexed right after it." if follow else busy
+
+        def report(s: BuildState) -> None:
+            if s.total:
+                progress((s.done, s.total), desc="Embedding passages", unit="passages")
 
         progress(0, desc="Reading sources")
-        try:
-            summary = self.assistant.index(progress=report)
-        except AssistantError as exc:
-            log.warning("stage=index error=%s", type(exc).__name__)
-            return f"Index not rebuilt: {self.public(str(exc))}"
-        for line in summary.skipped:  # "file: reason"; reasons never quote the file's text
-            log.warning("stage=index skipped source=%s", line)
-        return self.public(summary.line())
+        return self.building.wait(number, report).detail
 
 
 def _when(seconds: float) -> str:

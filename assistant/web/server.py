@@ -4,8 +4,9 @@
 requires logins off loopback (access.py) and then lets a caller without a session reach nothing
 but the login page (guard.py), gives Gradio a private, emptied upload folder whose paths the page
 never sees (uploads.py), sizes the queue to the `web_workers` setting, warms the model up in the
-background and blocks until interrupted. FastAPI's own /openapi.json is off. It prints the address
-only once the server is listening.
+background, starts the start-up refresh of the index in the background once it listens (answers
+come from the live generation meanwhile; building.py) and blocks until interrupted. FastAPI's
+own /openapi.json is off. It prints the address only once the server is listening.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from starlette.middleware import Middleware
 from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
-from assistant.web import access, files, guard, owner, uploads
+from assistant.web import access, files, guard, handlers, owner, uploads
 from assistant.web.app import build_app
+from assistant.web.building import Building
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +43,23 @@ def warm_up(assistant: Assistant) -> None:
 
 
 def serve(
-    assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False
+    assistant: Assistant,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    no_auth: bool = False,
+    building: Building | None = None,
 ) -> None:
-    """Start the web chat on host:port and block until interrupted.
+    """Start the web chat on host:port, refresh the index in the background and block until
+    interrupted. `building`: the tracker of the server's builds (cmd_serve's, when it built
+    first); a new one by default.
 
     Raises PortBusy, AuthRequired (off loopback without logins or --no-auth), BadUsers or
     UnsafeUploads."""
     s = assistant.settings
     logins = preflight(assistant, host, port, no_auth)
     folder = uploads.prepare(uploads.folder_for(port))  # before the app: Gradio reads it then
-    app = build_app(assistant)
+    building = building or Building(assistant, handlers.Public(s.sources, s.index))
+    app = build_app(assistant, building=building)
     threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
     try:
         app.queue().launch(
@@ -68,6 +77,7 @@ def serve(
     except OSError as exc:  # the port was taken between the check and the launch
         raise PortBusy(_busy(port)) from exc
     print(f"Web chat on http://{host}:{port} (Ctrl+C to stop)", flush=True)
+    building.start("start-up")  # a no-op when the folder is unchanged; its progress is logged
     app.block_thread()
 
 

@@ -30,8 +30,9 @@ class Manage:
     status: gr.Textbox
 
 
-def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
-    """Lay out the Sources tab and wire its events."""
+def sources_tab(app: gr.Blocks, h: SourceHandlers, builds: gr.Number) -> None:
+    """Lay out the Sources tab and wire its events; `builds` (status.py) counts the server's
+    finished index builds, whoever asked for them."""
     with gr.Tab("Sources", id="sources") as tab:
         table = gr.HTML(elem_id="sources-table")
         manage = None if h.read_only else _manage(h.max_upload)
@@ -40,6 +41,7 @@ def sources_tab(app: gr.Blocks, h: SourceHandlers) -> None:
     # The folder can change outside the page, so the table is re-read whenever it is shown.
     app.load(refresh, None, view, **PRIVATE)
     tab.select(refresh, None, view, **PRIVATE)
+    builds.change(refresh, None, view, show_progress="hidden", **PRIVATE)  # a build ended
     if manage:
         _wire(h, manage, view)
 
