@@ -32,9 +32,7 @@ def test_plain_strips_how_the_answer_should_look(question: str, left: str) -> No
     ("question", "topic"),
     [
         ("Summarize each of the sources separately", ""),  # a manner, not a topic
-        ("3 sentence summary of each source", ""),
         ("Summarize the article subtitled How the Ice Holds On in a Warming World", ""),
-        ("Outline the main sections of the first article and what each one covers", ""),
         ("Summarize what the sources say about banana exports", "banana exports"),  # held nowhere
         ("Summarize what the sources say about Lahore", "Lahore"),
     ],
@@ -48,7 +46,7 @@ def test_topic_of_keeps_names_and_words_beyond_form(question: str, topic: str) -
     [
         ("Sum up the article about the Pakistani Taliban ramping up attacks after the Afghan "
          "Taliban's return", REAPS),
-        ("Summarize the artcle on the Taliban's victory as Pakistan's victory", FOES),
+        ("Summarize the article on the Taliban's victory as Pakistan's victory", FOES),
         ("Summarize what the article says about India", None),  # a topic, not a description
         ("What is the article saying about India?", None),
         ("Summarize the article about bananas", None),  # a search for it finds no clear winner

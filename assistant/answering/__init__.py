@@ -3,7 +3,7 @@
 Three parts, each a sub-package, in the order a question goes through them:
 
 - `reading/`: the question read once into a `Question` (understand.py): its query and terms,
-  a follow-up's subject (followup.py), its language, what it asks for (asks.py, owner.py over
+  a follow-up's subject (followup.py), its language, what it asks for (asks.py over
   spaCy's tags in entities.py) and the sources and topic it names (naming.py, topic.py).
 - `quoting/`: the quoted answer. The trained answer model (reader.py) rescores the candidate
   sentences and decides whether to quote or abstain (fact.py, extractive.py; the earlier rules

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering.reading.entities import Entity, Tagged
-from assistant.answering.reading.owner import owned, owner_of
 from assistant.core.text import has_number, stem, word_set
 
 PERSON_NOUNS = word_set(
@@ -70,8 +69,6 @@ class Asks:
     near: str = ""  # "name of the X": stem of X; the named entity must stand beside it
     dates: tuple[str, ...] = ()  # the question's own dates; a number must attach to them
     people: tuple[tuple[str, ...], ...] = ()  # people the question names; the answer names them
-    role: str = ""  # stem of the role noun whose owner must match ("president")
-    owner: tuple[str, ...] = ()  # its owner in the question ("pakistan"): owner.py
 
 
 def needs_tags(question: str) -> bool:
@@ -111,24 +108,13 @@ def _analyse(question: Tagged) -> Asks:
         return _name(question, 0, dates)
     if wh is None:
         return Asks(dates=dates)
-    return _owned_role(question, _typed(question, words, wh, dates), wh)
-
-
-def _owned_role(question: Tagged, asks: Asks, wh: int) -> Asks:
-    """The owner of a "who is the X of Y" role (owner.py), when the answer type has none yet."""
-    if asks.owner or not asks.focus:
-        return asks
-    words = [t.text.lower() for t in question.tokens]
-    if (words[wh + 1 : wh + 2] or [""])[0] not in _IS:
-        return asks
-    return replace(asks, role=asks.focus[-1], owner=owner_of(question, wh + 2))
+    return _typed(question, words, wh, dates)
 
 
 def _name(question: Tagged, wh: int, dates: tuple[str, ...]) -> Asks:
     start = _after_of(question, wh)
     focus, head = _np(question, start)
-    return Asks("name", focus=focus, near=head, dates=dates, role=stem(head),
-                owner=owner_of(question, start))  # fmt: skip
+    return Asks("name", focus=focus, near=head, dates=dates)
 
 
 def _typed(question: Tagged, words: list[str], wh: int, dates: tuple[str, ...]) -> Asks:
@@ -256,7 +242,7 @@ def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> b
     someone else is not his.
     """
     stems = {stem(t.text.lower()) for t in sentence.tokens}
-    if not all(f in stems for f in asks.focus) or not owned(sentence, asks.role, asks.owner):
+    if not all(f in stems for f in asks.focus):
         return False
     lowered = {t.text.lower() for t in sentence.tokens} | set(re.findall(r"\w+", before.lower()))
     if asks.kind and not all(set(name) & lowered for name in asks.people):
