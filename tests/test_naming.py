@@ -42,7 +42,8 @@ def idf(term: str) -> float:
         ("tl;dr of the second one", [1], False),
         ("Why did the first glacier melt in the second week?", [], False),  # other things
         ("Summarize the warming-world piece", [0], False),  # a hyphenated subtitle
-        ("What is the scond artcle about?", [], False),  # mistyped: neither is read
+        ("What is the scond artcle about?", [], False),  # a mistyped noun, a mistyped ordinal
+        ("What does the third artcle argue?", [2], False),
         ("How fast do glaciers melt?", [], False),  # a common title word names nothing
         ("Why do rivers flood?", [], False),
     ],
@@ -100,7 +101,7 @@ def test_words_inside_a_paraphrased_name_are_no_topic() -> None:
 
 @pytest.mark.parametrize(
     ("word", "noun"),
-    [("article", True), ("docs", True), ("articels", False), ("sourced", False),
+    [("article", True), ("docs", True), ("artcle", True), ("articels", False), ("sourced", False),
      ("text", True), ("test", False), ("paper", True), ("papers", True), ("reporter", False)],
 )  # fmt: skip
 def test_is_source_noun(word: str, noun: bool) -> None:

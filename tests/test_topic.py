@@ -46,7 +46,7 @@ def test_topic_of_keeps_names_and_words_beyond_form(question: str, topic: str) -
     [
         ("Sum up the article about the Pakistani Taliban ramping up attacks after the Afghan "
          "Taliban's return", REAPS),
-        ("Summarize the article on the Taliban's victory as Pakistan's victory", FOES),
+        ("Summarize the artcle on the Taliban's victory as Pakistan's victory", FOES),
         ("Summarize what the article says about India", None),  # a topic, not a description
         ("What is the article saying about India?", None),
         ("Summarize the article about bananas", None),  # a search for it finds no clear winner

@@ -30,6 +30,7 @@ SOURCE_NOUNS = frozenset(
     {"article", "source", "text", "piece", "document", "doc", "essay", "paper", "report", "story",
      "column", "file", "analysis", "author", "writer", "commentary", "op-ed"}
 )  # fmt: skip
+TYPO_LENGTH = 6  # a longer word one letter off a source noun is that noun mistyped ("artcle")
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
              "4th": 3, "fifth": 4, "5th": 4, "last": -1, "latter": -1, "former": 0}  # fmt: skip
 _EVERY = frozenset({"both", "all", "each", "every", "either", "the", "these", "those"})
@@ -149,8 +150,23 @@ def _every_by_count(tokens: Sequence[Token], count: int, used: set[int]) -> bool
 
 
 def is_source_noun(word: str) -> bool:
-    """ "article", "sources": a word for a source, lower-cased."""
-    return word in SOURCE_NOUNS or (word.endswith("s") and word[:-1] in SOURCE_NOUNS)
+    """ "article", "sources", "artcle" (mistyped): a word for a source, lower-cased."""
+    if word.endswith("s") and word[:-1] in SOURCE_NOUNS:
+        word = word[:-1]
+    if word in SOURCE_NOUNS:
+        return True
+    derived = word.endswith(("ed", "ing"))  # "sourced" is a verb, not "source" mistyped
+    return len(word) >= TYPO_LENGTH and not derived and any(_one_off(word, n) for n in SOURCE_NOUNS)
+
+
+def _one_off(a: str, b: str) -> bool:
+    """One letter dropped, added or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _naming_word(word: str) -> bool:
