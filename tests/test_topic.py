@@ -32,7 +32,9 @@ def test_plain_strips_how_the_answer_should_look(question: str, left: str) -> No
     ("question", "topic"),
     [
         ("Summarize each of the sources separately", ""),  # a manner, not a topic
+        ("3 sentence summary of each source", ""),
         ("Summarize the article subtitled How the Ice Holds On in a Warming World", ""),
+        ("Outline the main sections of the first article and what each one covers", ""),
         ("Summarize what the sources say about banana exports", "banana exports"),  # held nowhere
         ("Summarize what the sources say about Lahore", "Lahore"),
     ],

@@ -4,8 +4,8 @@ People wrap a request for a summary in words about its form ("in a few bullet po
 "in simple terms, like I'm a high school student", "pls"). `plain` strips those, so they neither
 end a pattern early nor become a topic. `topic_of` is what remains once the sources are named and
 the request's own words go ("How do the two articles differ on India?" -> "India"), kept only when
-it holds a name or a word other than a number or an adverb ("separately" is no topic; "banana
-exports", which no source holds, is one: each source then says it has nothing).
+it holds a name or a word beyond form and manner ("separately", "3 sentence", "subtitled" are no
+topic; "banana exports", which no source holds, is one: each source then says it has nothing).
 `described` reads "the article about X", "the piece that says X" as naming the source X best
 describes, when one source clearly wins a search for X. It does not paraphrase a topic or split
 "A and B" into two.
@@ -17,9 +17,15 @@ import re
 
 from assistant.answering.library import Library
 from assistant.answering.reading.naming import Naming, is_source_noun
-from assistant.core.text import terms
+from assistant.core.text import terms, word_set
 from assistant.retrieve.hybrid import exact_terms
 
+FORMAT_WORDS = word_set(
+    "sentence sentences line lines paragraph paragraphs bullet bullets point points word words "
+    "simple plain english layman terms short brief briefly quick quickly separately overall "
+    "actually really exactly please pls plz thanks story tell detail details section sections part "
+    "parts one ones subtitled titled entitled called named headlined everything here all"
+)  # how an answer should look or how a source is named, never what it is about
 _FORMAT = re.compile(
     r"\b(in|as|using|with)\s+(a|an|one|two|three|four|five|six|some|a\s+few|few|\d+)?\s*"
     r"(short\s+|brief\s+|quick\s+|simple\s+|single\s+)?(sentences?|lines?|paragraphs?|words?"
@@ -55,11 +61,11 @@ def plain(text: str) -> str:
 
 def topic_of(naming: Naming, drop: frozenset[str], after: int = 0) -> str:
     """What the question asks about once naming, intent and question words go; "" for none, or
-    when nothing left is a name or a word other than a number or an adverb."""
-    rest = naming.rest(drop, after)
+    when nothing left is a name or a word beyond form and manner (a number, an adverb)."""
+    rest = naming.rest(drop | FORMAT_WORDS, after)
     if any(not name[0].isdigit() for name in exact_terms(rest)):
         return rest
-    content = [t for t in terms(rest) if t not in drop]
+    content = [t for t in terms(rest) if t not in drop and t not in FORMAT_WORDS]
     return rest if any(not t.isdigit() and not t.endswith("ly") for t in content) else ""
 
 
