@@ -61,6 +61,13 @@ async def first_answer(base: str, started: float) -> None:
     await client.aclose()
 
 
+async def status_now(base: str, started: float) -> None:
+    client, events = await open_page(base)
+    line = (await PageSession(client, events).status())[0]
+    print(f"status line at {time.monotonic() - started:.0f} s: {line}")
+    await client.aclose()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mb", type=float, default=40, help="megabytes of new text (default 40)")
@@ -81,6 +88,7 @@ def main() -> int:
     try:
         asyncio.run(first_answer(f"http://127.0.0.1:{port}/", started))
         time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
+        asyncio.run(status_now(f"http://127.0.0.1:{port}/", started))
     finally:
         server.terminate()
         server.wait(timeout=60)

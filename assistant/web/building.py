@@ -5,8 +5,8 @@ auto-index after an upload, remove or restore) and refuses a second one with a l
 one is running and how far it got; a change to the folder asked for during a build is taken in by
 one more build right after it (`start(..., follow=True)`), so it is never left out. `state()` is
 what the page's status line shows to every session, read without waiting on the build; progress
-goes to the server log once per tenth of the chunks (stage=index), so a long build is never
-silent. Answers go on meanwhile from the live generation (api.py).
+goes to the server log once per tenth of the chunks and at least once a minute (stage=index), so
+a long build is never silent. Answers go on meanwhile from the live generation (api.py).
 
 Leaves out: builds by other processes (`assistant index` elsewhere makes the build here fail with
 IndexBusy, shown as its one line), cancelling a build, and the page itself (status.py).
@@ -28,6 +28,7 @@ from assistant.index.manifest import Manifest
 
 log = logging.getLogger(__name__)
 SHOW_ENDED = 300.0  # seconds the page keeps saying that a build ended
+LOG_EVERY = 60.0  # seconds: a long build logs this often even between tenths
 MEANWHILE = "answers come from the previous index meanwhile"
 
 
@@ -117,7 +118,7 @@ class Building:
         self._ended = threading.Condition(self._lock)
         self._state = BuildState()
         self._again = ""  # the reason for one more build once the running one ends
-        self._logged = -1  # the last tenth of the progress logged
+        self._logged, self._logged_at = -1, 0.0  # the last tenth of the progress logged, when
 
     def state(self) -> BuildState:
         with self._lock:
@@ -218,9 +219,9 @@ class Building:
             since = s.embedding_since or now
             self._state = s = replace(s, done=done, total=total, embedding_since=since)
             tenth = 10 * done // total if total else 0
-            if tenth <= self._logged:
+            if tenth <= self._logged and now - self._logged_at < LOG_EVERY:
                 return
-            self._logged = tenth
+            self._logged, self._logged_at = tenth, now
         eta = s.eta(now)
         log.info("stage=index progress=%d%% chunks=%d/%d%s", s.percent, done, total,
                  "" if eta is None else f" eta_s={eta:.0f}")  # fmt: skip
