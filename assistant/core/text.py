@@ -11,6 +11,7 @@ works on bounded text. Everything here is linear in the text's length.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -139,13 +140,14 @@ def word_set(text: str) -> frozenset[str]:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; possessive endings are dropped ("Pakistan’s" -> "pakistan")."""
-    out = []
-    for token in _WORD.findall(text):
-        token = token.lower().replace("’", "'")
-        if token.endswith("'s"):
-            token = token[:-2]
-        out.append(token.replace("'", ""))
-    return out
+    return [_word(token) for token in _WORD.findall(text)]
+
+
+def _word(token: str) -> str:
+    token = token.lower().replace("’", "'")
+    if token.endswith("'s"):
+        token = token[:-2]
+    return token.replace("'", "")
 
 
 def stem(word: str) -> str:
@@ -167,7 +169,16 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words: the unit of keyword search and of question-term coverage."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [term for token in _WORD.findall(text) if (term := _term(token))]
+
+
+# Indexing a 10 MB file made 1M tokens of a few tens of thousands of distinct ones: caching the
+# term of each raw token made BM25 indexing about twice as fast. Bounded for long-lived servers.
+@functools.lru_cache(maxsize=1 << 17)
+def _term(token: str) -> str:
+    """The term a raw token stands for, "" for a stopword or a lone letter."""
+    word = _word(token)
+    return stem(word) if word not in STOPWORDS and (len(word) > 1 or word.isdigit()) else ""
 
 
 def has_number(text: str) -> bool:
