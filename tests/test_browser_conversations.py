@@ -20,13 +20,10 @@ import pytest
 from assistant.api import Assistant
 from tests.conftest import ROOT, Server, running_app
 from tests.test_browser import INDIA, PESHAWAR, ask, settled_answer
+from tests.test_web_conversations import NOTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
-NOTES = (
-    "School notes\n\nA local paper wrote that the attack on the army school in Peshawar killed "
-    "145 people, most of them children.\n\nThe school reopened a month later.\n"
-)
 TALIBAN = "pakistan-and-the-afghan-taliban-friends-becoming-foes.txt"
 
 

@@ -224,16 +224,21 @@ def _log_until(proc: subprocess.Popen[bytes], log: Path, needle: str) -> str:
     return text
 
 
+def _served_until(folder: Path, index: Path, log: Path, needle: str) -> str:
+    """`assistant serve`'s log once it holds needle; the server is stopped then."""
+    proc = _serve(folder, index, log)
+    try:
+        return _log_until(proc, log, needle)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_serve_listens_first_and_logs_its_refresh(tmp_path: Path) -> None:
     folder, index, log = copy_sources(tmp_path / "sources"), tmp_path / "index", tmp_path / "log"
     Assistant(sources=folder, index=index).index()
     (folder / LEDGER).write_text(ledger(0.2), encoding="utf-8")
-    proc = _serve(folder, index, log)
-    try:
-        text = _log_until(proc, log, "stage=index done reason=start-up")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    text = _served_until(folder, index, log, "stage=index done reason=start-up")
     assert text.index("Web chat on") < text.index("stage=index build started reason=start-up")
     assert "stage=index files=1 to embed, 2 kept, 0 to remove" in text
     assert "stage=index progress=0%" in text and "stage=index progress=100%" in text
@@ -241,12 +246,7 @@ def test_serve_listens_first_and_logs_its_refresh(tmp_path: Path) -> None:
 
 def test_serve_with_no_index_builds_first_and_logs_it(tmp_path: Path) -> None:
     folder, index, log = copy_sources(tmp_path / "sources"), tmp_path / "index", tmp_path / "log"
-    proc = _serve(folder, index, log)
-    try:
-        text = _log_until(proc, log, "Web chat on")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    text = _served_until(folder, index, log, "Web chat on")
     assert "stage=index no usable index: building first" in text
     assert text.index("stage=index progress=100%") < text.index("Indexed 2 files:")
     assert text.index("Indexed 2 files:") < text.index("Web chat on")
