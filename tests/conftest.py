@@ -54,13 +54,21 @@ def copy_sources(target: Path) -> Path:
     return target
 
 
+def indexed_copy(root: Path, extra: dict[str, str] | None = None, **settings: Any) -> Assistant:
+    """An assistant over root/sources (a copy of the bundled sources plus `extra`, file name ->
+    text) with root/index freshly built."""
+    folder = copy_sources(root / "sources")
+    for name, text in (extra or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(sources=folder, index=root / "index", **settings)
+    assistant.index()
+    return assistant
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An assistant over a copy of the bundled sources with a freshly built index."""
-    base = tmp_path_factory.mktemp("built")
-    assistant = Assistant(sources=copy_sources(base / "sources"), index=base / "index")
-    assistant.index()
-    return assistant
+    return indexed_copy(tmp_path_factory.mktemp("built"))
 
 
 @dataclass

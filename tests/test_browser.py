@@ -10,7 +10,6 @@ test-artifacts/first-words.json, not asserted). Screenshots go to test-artifacts
 from __future__ import annotations
 
 import json
-import shutil
 import statistics
 import time
 from collections.abc import Iterator
@@ -19,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from assistant.api import Assistant
-from tests.conftest import ARTIFACTS, ROOT, Server, running_app
+from tests.conftest import ARTIFACTS, Server, indexed_copy, running_app
 
 PESHAWAR = "How many people were killed in the attack on the army school in Peshawar?"
 INDIA = "What role did India play in Pakistan's decision to back the Taliban?"
@@ -64,12 +62,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("browser")
-    folder = root / "sources"
-    shutil.copytree(ROOT / "sources", folder)
-    (folder / "festival-notice.txt").write_text(PAYLOAD, encoding="utf-8")
-    assistant = Assistant(sources=folder, index=root / "index")
-    assistant.index()
+    assistant = indexed_copy(tmp_path_factory.mktemp("browser"), {"festival-notice.txt": PAYLOAD})
     assistant.answer("warm up")
     with running_app(assistant) as server:
         yield server

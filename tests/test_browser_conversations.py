@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.api import Assistant
-from tests.conftest import ROOT, Server, running_app
+from tests.conftest import ROOT, Server, indexed_copy, running_app
 from tests.test_browser import INDIA, PESHAWAR, ask, settled_answer
 from tests.test_web_conversations import NOTES
 
@@ -30,11 +28,7 @@ TALIBAN = "pakistan-and-the-afghan-taliban-friends-becoming-foes.txt"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser-conversations")
-    folder = root / "sources"
-    shutil.copytree(ROOT / "sources", folder)
-    (folder / "school-notes.txt").write_text(NOTES, encoding="utf-8")
-    assistant = Assistant(sources=folder, index=root / "index")
-    assistant.index()
+    assistant = indexed_copy(root, {"school-notes.txt": NOTES})
     assistant.answer("warm up")
     with running_app(assistant) as server:
         yield server

@@ -15,15 +15,13 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from assistant.api import Assistant
 from assistant.web.written import QUOTES_ONLY
-from tests.conftest import ARTIFACTS, ROOT, Server, running_app
+from tests.conftest import ARTIFACTS, Server, indexed_copy, running_app
 from tests.test_browser import PESHAWAR, ask
 
 pytestmark = [
@@ -54,11 +52,7 @@ MODEL = "it depends on SmolLM2 at temperature 0: choose a question where it does
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser-written")
-    folder = root / "sources"
-    shutil.copytree(ROOT / "sources", folder)
-    assistant = Assistant(sources=folder, index=root / "index", llm="gguf:smollm2",
-                          llm_grammar=True)  # fmt: skip
-    assistant.index()
+    assistant = indexed_copy(root, llm="gguf:smollm2", llm_grammar=True)
     with running_app(assistant) as server:
         yield server
 

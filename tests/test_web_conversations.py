@@ -15,7 +15,6 @@ import asyncio
 import html
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from assistant.api import Assistant
 from assistant.web import render
 from assistant.web.owner import COOKIE
 from assistant.web.viewer import WINDOW, SourceViewer
-from tests.conftest import ROOT, Server, running_app
+from tests.conftest import Server, indexed_copy, running_app
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
@@ -43,12 +42,7 @@ LOGINS = [("ann", "ann-secret"), ("bob", "bob-secret")]
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("conversations")
-    shutil.copytree(ROOT / "sources", root / "sources")
-    (root / "sources" / "school-notes.txt").write_text(NOTES, encoding="utf-8")
-    assistant = Assistant(sources=root / "sources", index=root / "index")
-    assistant.index()
-    return assistant
+    return indexed_copy(tmp_path_factory.mktemp("conversations"), {"school-notes.txt": NOTES})
 
 
 @pytest.fixture(scope="module")
