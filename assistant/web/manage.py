@@ -48,10 +48,12 @@ class SourceHandlers:
         self.public = Public(assistant.settings.sources, assistant.settings.index)
         self.building = building or Building(assistant, self.public)
 
-    def view(self) -> tuple[str, Any, Any]:
+    def view(self, keep_picks: bool = False) -> tuple[str, Any, Any]:
         """The sources table, the remove dropdown's choices and the trash's, from the folder and
         the index; links the index does not read are listed with their reason, and can be
-        removed."""
+        removed. After the user's own change the picks are cleared; a refresh the user did not
+        ask for (the tab shown, someone's build ended) keeps them, since it can land just after
+        the user picked a file."""
         found = files.listing(self.folder)
         listed = found.names(self.folder)
         try:
@@ -61,8 +63,9 @@ class SourceHandlers:
             log.warning("cannot read the index manifest: %s", type(exc).__name__)
             indexed = []
         table = render.sources_table(indexed, listed, self.folder, found.links)
-        removable = gr.update(choices=sorted([*listed, *found.links]), value=None)
-        return table, removable, gr.update(choices=self._trashed(), value=None)
+        cleared: dict[str, Any] = {} if keep_picks else {"value": None}
+        removable = gr.update(choices=sorted([*listed, *found.links]), **cleared)
+        return table, removable, gr.update(choices=self._trashed(), **cleared)
 
     def _trashed(self) -> list[tuple[str, str]]:
         """The trash as (label, item) choices, the latest removal first."""

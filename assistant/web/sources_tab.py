@@ -37,7 +37,7 @@ def sources_tab(app: gr.Blocks, h: SourceHandlers, builds: gr.Number) -> None:
         table = gr.HTML(elem_id="sources-table")
         manage = None if h.read_only else _manage(h.max_upload)
     view: list[Any] = [table, manage.to_remove, manage.trashed] if manage else [table]
-    refresh = h.view if manage else (lambda: h.view()[0])
+    refresh = (lambda: h.view(keep_picks=True)) if manage else (lambda: h.view()[0])
     # The folder can change outside the page, so the table is re-read whenever it is shown.
     app.load(refresh, None, view, **PRIVATE)
     tab.select(refresh, None, view, **PRIVATE)
