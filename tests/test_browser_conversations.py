@@ -152,8 +152,7 @@ def test_with_two_sources_chosen_every_citation_comes_from_them(page: Any) -> No
         box.click()
         page.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)  # the choice's event reaches the server before the question
-    ask(page, PESHAWAR)
+    ask(page, PESHAWAR)  # at once: the turn reads the box, not the choice's own event
     settled_answer(page)
     files = page.locator("#evidence-panel .ev-card .ev-file").all_inner_texts()
     assert files and all(f.split(" · ")[0] in chosen for f in files), files

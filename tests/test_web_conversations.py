@@ -331,3 +331,17 @@ def test_a_restarted_server_lists_every_answered_conversation(assistant: Assista
     with running_app(Assistant(assistant.settings)) as two:
         after = asyncio.run(second(two.url, cookie))
     assert before and before[0][0] == PESHAWAR and after == before
+
+
+def test_a_turn_asks_within_the_sources_its_box_shows(assistant: Assistant) -> None:
+    """A pick made just before Enter counts although its own event has not reached the state."""
+    from assistant.web.handlers import Conversation, Handlers
+
+    def cited(panel: str) -> set[str]:
+        return {html.unescape(n) for n in re.findall(r'class="ev-file">([^<·]+?) · char', panel)}
+
+    everywhere = Handlers(assistant).respond(PESHAWAR, Conversation(), 6, False)
+    within = Handlers(assistant).respond(PESHAWAR, Conversation(), 6, False, ["school-notes.txt"])
+    assert cited(everywhere[3]) - {"school-notes.txt"}  # unlimited, another source is cited
+    assert cited(within[3]) == {"school-notes.txt"}
+    assert within[2].sources == ("school-notes.txt",)

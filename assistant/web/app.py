@@ -199,7 +199,7 @@ def _wire_chat(
     chat_out = [chat.question, chat.latest, conv, chat.panel]
     writes = h.assistant.settings.llm != "none"
     turn: Any = h.write if writes else h.respond
-    chat_in += [chat.mode] if writes else []
+    chat_in += [chat.mode, chat.chosen] if writes else [chat.chosen]
     ask = {"concurrency_limit": workers, **PRIVATE}
     echo = {"fn": None, "inputs": [chat.chatbot, chat.question], "outputs": chat.chatbot,
             "js": assets.ECHO_QUESTION, **PRIVATE}  # fmt: skip

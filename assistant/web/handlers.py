@@ -102,6 +102,13 @@ def searched(answer: Answer, q: str) -> str:
     return answer.query if answer.query.strip().lower() != q.lower() else ""
 
 
+def within(conv: Conversation, chosen: list[str] | None) -> Conversation:
+    """conv asking within the sources the page shows chosen (None: as conv keeps them). A turn
+    reads the box itself: a pick made just before Enter then counts even when its own event
+    (saved.choose) has not yet reached the conversation's state."""
+    return conv if chosen is None else replace(conv, sources=tuple(str(n) for n in chosen))
+
+
 def turn_payload(number: int, question: str, reply: str) -> dict[str, Any]:
     """What one chat turn sends to the page: its number and its two messages (see assets.JS)."""
     asked = _shown("user", render.user_message(question))
@@ -126,6 +133,7 @@ class Handlers:
         conv: Conversation,
         top_k: float,
         show_hits: bool,
+        chosen: list[str] | None = None,
         request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         """Chat turn: the answer, in one message (the page has already shown the question with
@@ -135,6 +143,7 @@ class Handlers:
         Only this turn travels to the page; the page keeps the earlier ones. A question that
         cannot be asked gets one calm line in its place, and the conversation goes on. An answer
         is saved to the requester's conversation (owner.py); a direct call (no request) is not."""
+        conv = within(conv, chosen)
         q = self._question(question, conv)
         if isinstance(q, tuple):
             return q

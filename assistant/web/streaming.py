@@ -21,7 +21,14 @@ import gradio as gr
 
 from assistant.core.types import Answer
 from assistant.web import render, written
-from assistant.web.handlers import Conversation, Handlers, searched, turn_payload, whole_number
+from assistant.web.handlers import (
+    Conversation,
+    Handlers,
+    searched,
+    turn_payload,
+    whole_number,
+    within,
+)  # fmt: skip
 
 MIN_INTERVAL = 0.1
 """Seconds between two updates of a message being written: each update re-sends the whole
@@ -39,11 +46,13 @@ class ChatHandlers(Handlers):
         top_k: float,
         show_hits: bool,
         mode: str | None,
+        chosen: list[str] | None = None,
         request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Chat turn with a writer configured; its outputs are `respond`'s, sent as they change.
         `mode` "quotes only" answers as `respond` does without a writer. The final answer is
         saved as `respond` saves it."""
+        conv = within(conv, chosen)
         q = self._question(question, conv)
         if isinstance(q, tuple):
             yield q
