@@ -80,8 +80,9 @@ class PageSession:
     async def ask(self, question: str, top_k: int = 6, mode: str | None = None) -> Call:
         """A chat turn, with the inputs the page sends (state components travel as null);
         `mode` is the answer switch's choice where a writer is configured (None: its default)."""
+        # The sources box ("dropdown") travels as null: the conversation's choice stays as kept.
         values = {"textbox": question, "state": None, "slider": top_k, "checkbox": False,
-                  "radio": mode}  # fmt: skip
+                  "radio": mode, "dropdown": None}  # fmt: skip
         data = [values.get(kind) for kind in self.events.chat_inputs]
         return await self.call(self.events.chat, data)
 

@@ -153,7 +153,9 @@ def test_without_a_writer_the_switch_is_off_and_the_turn_is_one_message(server: 
     assert "Answer writer: <code>none</code>" in html.unescape(props["writer"]["value"])
     assert props["answer-mode"]["value"] == "quotes only"
     assert props["answer-mode"]["interactive"] is False
-    assert PageEvents.read(config).chat_inputs == ["textbox", "state", "slider", "checkbox"]
+    assert PageEvents.read(config).chat_inputs == [
+        "textbox", "state", "slider", "checkbox", "dropdown",
+    ]  # fmt: skip
 
 
 def test_sources_endpoint_lists_the_indexed_files(server: Server, client: Any) -> None:
