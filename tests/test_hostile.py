@@ -22,6 +22,7 @@ from assistant.api import Assistant
 from assistant.core.errors import BadSource
 from assistant.ingest.readers import read_document
 from assistant.web import files, render
+from assistant.web.table import sources_table
 from tests.conftest import copy_sources
 from tests.test_security import _free_port, _serving
 
@@ -87,7 +88,7 @@ def test_titles_are_capped(hostile: Hostile) -> None:
 
 def test_the_sources_table_stays_small(hostile: Hostile) -> None:
     """Before: the table held the 1.5 MB title (208,000 px tall)."""
-    table = render.sources_table(hostile.assistant.sources(), [], hostile.sources)
+    table = sources_table(hostile.assistant.sources(), [], hostile.sources)
     assert len(table) < 20_000
 
 

@@ -30,6 +30,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.web.building import Building, BuildState
 from assistant.web.manage import SourceHandlers
+from assistant.web.render import esc
 from benchmarks.pageclient import PageSession, open_page
 from tests.conftest import Server, copy_sources, running_app
 
@@ -150,9 +151,13 @@ def test_an_upload_during_a_build_is_indexed_by_the_next_one(
     building = running(tracker)
     upload = tmp_path / TERNS
     upload.write_text("The arctic terns nested on the north shingle in May.", encoding="utf-8")
-    status = SourceHandlers(server.assistant, building).upload([str(upload)])[0]
+    handlers = SourceHandlers(server.assistant, building)
+    status = handlers.upload([str(upload)])[0]
     assert status.startswith(f"Added {TERNS}.\nA rebuild is already running ("), status
     assert status.endswith("This change is indexed right after it.")
+    table = handlers.view()[0]
+    assert building.state().running  # the table was drawn during the build
+    assert esc("new · being indexed") in table and "rebuild to index" not in table
 
 
 def test_32_users_x_5_questions_during_a_build_get_no_errors(
@@ -177,12 +182,12 @@ def test_a_page_opened_during_a_build_shows_it_and_then_its_end(
     line.get_by_text(RUNNING).wait_for(timeout=30_000)
     page.get_by_role("tab", name="Sources").click()
     assert line.is_visible()  # above the tabs: on the Sources tab too
-    assert "rebuild to index" in page.locator("#sources-table").inner_text()  # not yet in
+    assert "new · being indexed" in page.locator("#sources-table").inner_text()  # not yet in
     settled(tracker)  # the ledger's build and the upload's after it
     line.get_by_text("Index updated: Indexed 4 files:").wait_for(timeout=30_000)
     table = page.locator("#sources-table")
     page.wait_for_function(
-        "() => !document.querySelector('#sources-table').innerText.includes('rebuild to index')",
+        "() => !document.querySelector('#sources-table').innerText.includes('being indexed')",
         timeout=30_000,
     )  # the table followed the build without a click
     assert LEDGER in table.inner_text()

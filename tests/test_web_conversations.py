@@ -23,8 +23,8 @@ import httpx
 import pytest
 
 from assistant.api import Assistant
-from assistant.web import render
 from assistant.web.owner import COOKIE
+from assistant.web.table import sources_table
 from assistant.web.viewer import WINDOW, SourceViewer
 from tests.conftest import Server, indexed_copy, running_app
 
@@ -283,7 +283,7 @@ def test_the_sources_table_gives_size_date_passages_and_whether_indexed(
     (folder / "waiting.txt").write_text("Not indexed yet.", encoding="utf-8")
     try:
         files = sorted(p.name for p in folder.iterdir())
-        table = render.sources_table(assistant.sources(), files, folder)
+        table = sources_table(assistant.sources(), files, folder)
     finally:
         (folder / "waiting.txt").unlink()
     assert '<th class="num">Size</th><th>Modified</th>' in table

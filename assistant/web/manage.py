@@ -26,9 +26,10 @@ import gradio as gr
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError
 from assistant.ingest import trash
-from assistant.web import files, render, uploads
+from assistant.web import files, uploads
 from assistant.web.building import Building, BuildState
 from assistant.web.handlers import Public
+from assistant.web.table import sources_table
 
 log = logging.getLogger(__name__)
 READ_ONLY = "Sources cannot be changed here: this chat is read-only (ASSISTANT_READ_ONLY)."
@@ -62,7 +63,8 @@ class SourceHandlers:
             # A missing or broken index must not hide the files: show them as not indexed.
             log.warning("cannot read the index manifest: %s", type(exc).__name__)
             indexed = []
-        table = render.sources_table(indexed, listed, self.folder, found.links)
+        building = self.building.state().running
+        table = sources_table(indexed, listed, self.folder, found.links, building)
         cleared: dict[str, Any] = {} if keep_picks else {"value": None}
         removable = gr.update(choices=sorted([*listed, *found.links]), **cleared)
         return table, removable, gr.update(choices=self._trashed(), **cleared)

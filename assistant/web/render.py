@@ -9,15 +9,11 @@ text, never all of it (a source can be one 20 MB line). Titles are shortened to 
 
 from __future__ import annotations
 
-import os
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
-from assistant.api import SourceInfo
 from assistant.core.errors import AssistantError
 from assistant.core.text import shorten
 from assistant.core.types import Answer, Citation, Hit
@@ -145,7 +141,7 @@ def evidence_turn(turn: int, answer: Answer, window_of: WindowOf) -> str:
         cards.append(
             f'<article class="ev-card{" selected" if n == 1 else ""}" id="ev-{turn}-{n}">'
             f'<div class="ev-head"><span class="ev-num">{n}</span>'
-            f'<span class="ev-title">{esc(_title(c.title))}</span></div>'
+            f'<span class="ev-title">{esc(shown_title(c.title))}</span></div>'
             f'<a class="open-source" href="{opens}" title="Open the whole source here">'
             f'<div class="ev-file">{esc(c.source)}{page} · characters {c.start}–{c.end}</div></a>'
             f'<div class="ev-context">{esc(ctx.before)}<mark>{esc(ctx.excerpt)}</mark>'
@@ -167,7 +163,7 @@ def hits_turn(hits: list[Hit]) -> str:
         dense = "–" if h.dense_rank is None else str(h.dense_rank)
         keyword = "–" if h.keyword_rank is None else str(h.keyword_rank)
         rows.append(
-            f'<li class="hit"><div class="hit-head">{esc(_title(h.chunk.title))} · '
+            f'<li class="hit"><div class="hit-head">{esc(shown_title(h.chunk.title))} · '
             f'<span class="ev-file">{esc(h.chunk.source)}</span></div>'
             f'<div class="hit-scores">score {h.score:.4f} · dense rank {dense} · '
             f"keyword rank {keyword}</div>"
@@ -215,86 +211,6 @@ def evidence_history(turns: list[Turn]) -> str:
     return f'<div class="evidence"><div class="ev-header">Evidence</div>{sections}</div>'
 
 
-def sources_table(
-    indexed: list[SourceInfo],
-    files: list[str],
-    folder: Path,
-    skipped: Mapping[str, str] | None = None,
-) -> str:
-    """Indexed sources, files waiting for a rebuild (new, changed or removed), and the links the
-    index does not read, each with its reason."""
-    known = {s.source: s for s in indexed}
-    skipped = skipped or {}
-    rows = [
-        _source_row(name, known.get(name), name in files, folder, skipped.get(name, ""))
-        for name in sorted(set(files) | set(known) | set(skipped))
-    ]
-    total = sum(s.chunks for s in indexed)
-    summary = (
-        f'<div class="src-summary">{len(indexed)} indexed sources · {total} passages · '
-        f"folder <code>{esc(folder.name)}</code></div>"  # its name only: never a server path
-    )
-    if not rows:
-        return (
-            summary
-            + '<div class="ev-empty">No sources yet: upload .txt, .md, .html, .pdf or .docx '
-            "files.</div>"
-        )
-    return (
-        f'{summary}<table class="src-table"><thead><tr><th>Title</th><th>File</th>'
-        f'<th class="num">Size</th><th>Modified</th>'
-        f'<th class="num">Passages</th><th>Indexed</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def _source_row(
-    name: str, info: SourceInfo | None, present: bool, folder: Path, skipped: str
-) -> str:
-    """One row: the title, the file, its size and date, its passages and when it was indexed
-    ("no" when it is not), with a state badge."""
-    stat = _stat(folder / name) if present else None
-    size = _size(stat.st_size) if stat else "–"
-    modified = _date(stat.st_mtime) if stat else "–"
-    if info is None:
-        title, chunks, when = name, "–", "no"
-        state = f"not indexed: {skipped}" if skipped else "new · rebuild to index"
-    else:
-        title, chunks = _title(info.title), str(info.chunks)
-        when = _date(info.indexed_at)
-        state = ""
-        if skipped:
-            state = f"not indexed: {skipped} · rebuild to drop"
-        elif not present:
-            state = "removed · rebuild to drop"
-        elif stat and stat.st_mtime > info.indexed_at:
-            state = "changed · rebuild to update"
-    badge = f' <span class="badge">{esc(state)}</span>' if state else ""
-    return (
-        f"<tr><td>{esc(title)}{badge}</td><td><code>{esc(name)}</code></td>"
-        f'<td class="num">{size}</td><td>{modified}</td>'
-        f'<td class="num">{chunks}</td><td>{when}</td></tr>'
-    )
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:  # a broken link, or removed since the folder was listed
-        return None
-
-
-def _date(seconds: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
-
-
-def _size(n: int) -> str:
-    """Bytes as the table shows them: 812 B, 14.2 KB, 3.1 MB."""
-    if n < 1024:
-        return f"{n} B"
-    return f"{n / 1024:.1f} KB" if n < 2**20 else f"{n / 2**20:.1f} MB"
-
-
-def _title(title: str) -> str:
+def shown_title(title: str) -> str:
     """A title as shown: an index built before titles were capped may hold a whole line."""
     return shorten(title, MAX_TITLE_CHARS)
