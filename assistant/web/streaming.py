@@ -28,7 +28,7 @@ from assistant.web.handlers import (
     turn_payload,
     whole_number,
     within,
-)  # fmt: skip
+)
 
 MIN_INTERVAL = 0.1
 """Seconds between two updates of a message being written: each update re-sends the whole
