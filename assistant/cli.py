@@ -245,7 +245,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.web import preflight, serve
     from assistant.web.access import is_loopback
     from assistant.web.building import Building, usable
-    from assistant.web.handlers import Public
 
     # Our lines carry stages, kinds and lengths, never document or question text (docs/security.md).
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -259,7 +258,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "can read the sources and change them",
             file=sys.stderr,
         )
-    building = Building(assistant, Public(assistant.settings.sources, assistant.settings.index))
+    building = Building(assistant)
     if not usable(assistant):
         # Nothing to answer from: build first, its progress in the log. Otherwise the server
         # answers from the live generation at once and refreshes it in the background.

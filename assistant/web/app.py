@@ -22,7 +22,7 @@ from assistant.api import Assistant
 from assistant.core.settings import Settings
 from assistant.web import assets, files, render, written
 from assistant.web.building import Building
-from assistant.web.handlers import Conversation, Public
+from assistant.web.handlers import Conversation
 from assistant.web.manage import SourceHandlers
 from assistant.web.saved import SavedChats
 from assistant.web.side import SideParts, listed, side_column, wire_side
@@ -76,8 +76,7 @@ def build_app(
     _absent_matplotlib_fails_fast()
     handlers = ChatHandlers(assistant)
     workers = workers or assistant.settings.web_workers
-    s = assistant.settings
-    building = building or Building(assistant, Public(s.sources, s.index))
+    building = building or Building(assistant)
     # Gradio deletes uploads no event took (an upload alone, or one its checks refused) after
     # UPLOAD_MAX_AGE seconds, and every upload left when the server stops.
     app = gr.Blocks(title="Ask your sources", analytics_enabled=False,

@@ -25,6 +25,7 @@ from assistant.core.errors import AssistantError, IndexDamaged
 from assistant.index import generations
 from assistant.index.builder import IndexSummary, Plan
 from assistant.index.manifest import Manifest
+from assistant.web.handlers import Public
 
 log = logging.getLogger(__name__)
 SHOW_ENDED = 300.0  # seconds the page keeps saying that a build ended
@@ -109,11 +110,12 @@ def usable(assistant: Assistant) -> bool:
 
 class Building:
     """The builds of one web server over `assistant`; `public` turns a message into what a remote
-    user may see (handlers.Public)."""
+    user may see (default: handlers.Public of the assistant's sources and index folders)."""
 
-    def __init__(self, assistant: Assistant, public: Callable[[str], str] = str) -> None:
+    def __init__(self, assistant: Assistant, public: Callable[[str], str] | None = None) -> None:
+        s = assistant.settings
         self.assistant = assistant
-        self.public = public
+        self.public = public or Public(s.sources, s.index)
         self._lock = threading.Lock()
         self._ended = threading.Condition(self._lock)
         self._state = BuildState()

@@ -21,7 +21,7 @@ from starlette.middleware import Middleware
 from assistant.answering.reading import entities
 from assistant.api import Assistant
 from assistant.core.errors import AssistantError, PortBusy
-from assistant.web import access, files, guard, handlers, owner, uploads
+from assistant.web import access, files, guard, owner, uploads
 from assistant.web.app import build_app
 from assistant.web.building import Building
 
@@ -58,7 +58,7 @@ def serve(
     s = assistant.settings
     logins = preflight(assistant, host, port, no_auth)
     folder = uploads.prepare(uploads.folder_for(port))  # before the app: Gradio reads it then
-    building = building or Building(assistant, handlers.Public(s.sources, s.index))
+    building = building or Building(assistant)
     app = build_app(assistant, building=building)
     threading.Thread(target=warm_up, args=(assistant,), name="warm-up", daemon=True).start()
     try:
