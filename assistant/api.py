@@ -221,9 +221,9 @@ class Assistant:
 
             scored = self._reading(library.view, lambda: fact.choosing(q, library).scored)
             excerpts = excerpts_from(scored, self.settings.llm_excerpts)
-            yield from self._writer().write(text, quotes.query, messages, quotes, excerpts)
+            yield from self.writer().write(text, quotes.query, messages, quotes, excerpts)
 
-    def _writer(self) -> Any:
+    def writer(self) -> Any:
         """The LLM writer for the llm_* settings, made once; only here are LLM modules imported."""
         with self._lock:
             if not self._writers:

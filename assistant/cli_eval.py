@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from typing import Any
 
 from assistant.cli_common import make_assistant, progress_bar
@@ -63,7 +64,8 @@ def add_eval(
         "--claims",
         action="store_true",
         help="measure the written-answer verifier on the labelled claims set "
-        "(evaluation/claims.jsonl, docs/claims-guideline.md) instead of asking questions",
+        "(evaluation/claims.jsonl, docs/claims-guideline.md) instead of asking questions; "
+        "with --llm, also with that model as the judge",
     )
     ev.add_argument(
         "--split",
@@ -103,12 +105,21 @@ def _eval_claims(args: argparse.Namespace, dump: Any) -> dict[str, Any]:
         raise AssistantError(f"--{squad_only[0]} applies to --set squad only")
     assistant = make_assistant(args)
     folders = [assistant.settings.sources]
+    ask = None
+    if assistant.settings.llm != "none":  # the judge: the writer's model, asked per claim
+        writer = assistant.writer()
+
+        def ask(claim: str, excerpt: str) -> bool:
+            return bool(writer.judges(claim, excerpt, time.monotonic() + writer.writing.timeout))
+
     return run_claims(
         args.split or "report",
         folders,
         assistant.claim_vector,
         assistant.sentence_vectors,
         dump=dump,
+        ask=ask,
+        judge_name=assistant.settings.llm.rsplit("/", 1)[-1],
     )
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from assistant.answering.writing.verify import Verdict
 from assistant.core.text import sentence_spans
-from assistant.evaluation.claims import BUNDLED, Claim, figures, load, table
+from assistant.evaluation.claims import BUNDLED, Claim, figures, judged, load, table
 
 KINDS = {"number", "name", "negation", "quantity", "cause", "appended", "wrong_excerpt"}
 
@@ -71,3 +72,30 @@ def test_figures_count_precision_recall_and_false_support_by_kind(
 def test_an_unknown_split_is_refused() -> None:
     with pytest.raises(Exception, match="unknown split"):
         load("holdout")
+
+
+@pytest.mark.parametrize(
+    ("supporting", "says", "kept", "asked"),
+    [
+        ((1,), {"A."}, (1,), 1),  # the judge agrees: kept
+        ((1,), set(), (), 1),  # the judge says no: the support goes
+        ((1, 2), {"B."}, (2,), 2),  # asked per supporting excerpt; a "no" removes only that one
+        ((), {"A."}, (), 0),  # not shown as supported: never asked
+    ],
+)  # fmt: skip
+def test_the_judge_is_asked_per_supporting_excerpt_and_only_removes_support(
+    tmp_path: Path, supporting: tuple[int, ...], says: set[str], kept: tuple[int, ...], asked: int
+) -> None:  # fmt: skip
+    (tmp_path / "a.txt").write_text("A. B.", encoding="utf-8")
+    claim = Claim("c", "g", "fit", "paraphrase", "x", (("a.txt", 0, 2), ("a.txt", 3, 5)), True, "")
+    verdict = Verdict("x", (1, 2), supporting, "" if supporting else "no")
+    questions: list[tuple[str, str]] = []
+
+    def ask(sentence: str, excerpt: str) -> bool:
+        questions.append((sentence, excerpt))
+        return excerpt in says
+
+    [after], _ = judged([claim], [verdict], [tmp_path], ask)
+    assert after.supporting == kept
+    assert len(questions) == asked
+    assert after.supported or after.reason

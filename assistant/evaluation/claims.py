@@ -8,14 +8,17 @@ embeds sentences, and the claim embedded as the writer embeds it. Figures: preci
 "supported" (of the claims shown as supported, the share truly supported) and recall (of the truly
 supported, the share shown as supported), overall and by kind of edit, beside the issue's
 thresholds. `split` picks the half: "fit" (designed and tuned on), "report" (the one reported on)
-or "all". Left out: the LLM judge (it needs a model per claim) and claims from real model answers.
+or "all". With `ask` (the LLM judge: `assistant eval --claims --llm SPEC`), the same figures again
+after the model is asked, per supporting excerpt of each sentence shown as supported, whether the
+excerpt states it (a "no" removes the support, as in a written answer), and its seconds a sentence.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ RECALL_MIN = 0.75
 FALSE_MAX = 0.10  # the most a kind of unsupported claim may be shown as supported
 
 EmbedMany = Callable[[list[str]], np.ndarray]
+Ask = Callable[[str, str], bool]  # the LLM judge: does this excerpt state this sentence?
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,25 @@ def table(split: str, found: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def judged(
+    claims: Sequence[Claim], verdicts: Sequence[Verdict], folders: Sequence[Path], ask: Ask
+) -> tuple[list[Verdict], float]:
+    """The verdicts after the judge, as written.py applies it; and its mean seconds a sentence."""
+    texts = {s: source_text(s, folders) for c in claims for s, _, _ in c.citations}
+    out, asked, started = [], 0, time.monotonic()
+    for claim, verdict in zip(claims, verdicts, strict=True):
+        if verdict.supported:
+            asked += 1
+            cited = claim.citations
+            kept = tuple(
+                n for n in verdict.supporting
+                if ask(verdict.text, texts[cited[n - 1][0]][cited[n - 1][1] : cited[n - 1][2]])
+            )  # fmt: skip
+            verdict = replace(verdict, supporting=kept, reason="" if kept else "judge: no")
+        out.append(verdict)
+    return out, (time.monotonic() - started) / asked if asked else 0.0
+
+
 def record(claim: Claim, verdict: Verdict) -> dict[str, Any]:
     """One claim's outcome, a line of `--dump`."""
     return {
@@ -167,14 +190,26 @@ def record(claim: Claim, verdict: Verdict) -> dict[str, Any]:
 
 def run_claims(
     split: str, folders: Sequence[Path], embed: Embed, embed_many: EmbedMany,
-    checks: Checks | None = None, dump: Path | None = None,
+    checks: Checks | None = None, dump: Path | None = None, ask: Ask | None = None,
+    judge_name: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    """Judge one half of the claims set and report; `dump` writes each claim's outcome."""
+    """Judge one half of the claims set and report; `dump` writes each claim's outcome; `ask`
+    adds the figures with the LLM judge (named `judge_name`) on."""
     claims = load(split)
-    verdicts = judge(claims, [*folders, BUNDLED], embed, embed_many, checks or Checks())
+    folders = [*folders, BUNDLED]
+    verdicts = judge(claims, folders, embed, embed_many, checks or Checks())
     found = figures(claims, verdicts)
+    text = table(split, found)
+    if ask is not None:
+        after, seconds = judged(claims, verdicts, folders, ask)
+        found["judged"] = {**figures(claims, after), "seconds_per_sentence": seconds}
+        text += (
+            f"\n\nWith the LLM judge on ({judge_name}: {seconds:.1f} s a sentence asked):\n\n"
+            + table(split, found["judged"])
+        )
+        verdicts = after
     if dump is not None:
         with dump.open("w", encoding="utf-8") as out:
             for c, v in zip(claims, verdicts, strict=True):
                 out.write(json.dumps(record(c, v), ensure_ascii=False) + "\n")
-    return {**found, "split": split, "text": table(split, found)}
+    return {**found, "split": split, "text": text}

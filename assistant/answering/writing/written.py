@@ -134,14 +134,18 @@ class Writer:
         """The same model, asked yes or no per supporting excerpt; a "no" removes it."""
         if not verdict.supported:
             return verdict
-        kept = []
-        for n in verdict.supporting:
-            asked = judge_messages(verdict.text, given[n].sentence.text)
-            reply = "".join(self.timed(self.backend.stream(asked, free=True), deadline))
-            if reply.strip().lower().startswith("yes"):
-                kept.append(n)
+        kept = [
+            n for n in verdict.supporting
+            if self.judges(verdict.text, given[n].sentence.text, deadline)
+        ]  # fmt: skip
         reason = "" if kept else "the model, asked, says the cited excerpt does not state it"
         return replace(verdict, supporting=tuple(kept), reason=reason)
+
+    def judges(self, sentence: str, excerpt: str, deadline: float) -> bool:
+        """Whether the model, asked yes or no, says the excerpt states the sentence."""
+        asked = judge_messages(sentence, excerpt)
+        reply = "".join(self.timed(self.backend.stream(asked, free=True), deadline))
+        return reply.strip().lower().startswith("yes")
 
     def _final(
         self, quotes: Answer, verdicts: list[Verdict], given: dict[int, Excerpt],
