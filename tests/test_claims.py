@@ -15,6 +15,7 @@ from assistant.core.text import sentence_spans
 from assistant.evaluation.claims import BUNDLED, Claim, figures, judged, load, table
 
 KINDS = {"number", "name", "negation", "quantity", "cause", "appended", "wrong_excerpt"}
+WRITTEN = {"qwen", "smollm2"}  # sentences of real written answers, labelled by reading
 
 
 def test_the_set_holds_every_kind_and_its_citations_are_source_sentences() -> None:
@@ -27,7 +28,8 @@ def test_the_set_holds_every_kind_and_its_citations_are_source_sentences() -> No
     }
     for c in claims:
         assert c.citations and all((a, b) in spans[s] for s, a, b in c.citations), c.id
-        assert c.label == (c.kind in ("paraphrase", "verbatim")), c.id
+        if c.kind not in WRITTEN:  # constructed: the kind says how it was made
+            assert c.label == (c.kind in ("paraphrase", "verbatim")), c.id
         assert c.reason and "\n" not in c.reason and len(c.reason) < 140, c.id
         side = hashlib.sha256(c.group.encode()).digest()[0] % 2
         assert c.split == ("fit", "report")[side], c.id

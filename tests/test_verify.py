@@ -153,7 +153,79 @@ B76 = (
 B78 = "Pakistan’s dire economic situation necessitates looking to the United States for support."
 B81 = "Pakistan must revise its approach to the Taliban."
 
+HEDGED = (
+    "If the attacks continue, Islamabad might contemplate launching airstrikes or hot pursuit "
+    "missions inside Afghanistan’s territory – something that can be counterproductive and "
+    "detrimental to regional peace."
+)
+APPETITE = (
+    "But there is little appetite in the world to recognize the Taliban, given their notorious "
+    "track record when it comes human rights – especially women’s and minority rights."
+)
+STILL = "Meanwhile, for the Taliban regime, Pakistan is still the most important external actor."
+UNDERSTANDING = (
+    "Islamabad has long supported the Taliban with the understanding that the militants could "
+    "help deny India—which many Pakistani officials see as an existential threat—any influence "
+    "in Afghanistan."
+)
+
 EDITS = [
+    (
+        "hedge",
+        HEDGED,
+        "Islamabad is launching airstrikes inside Afghanistan’s territory.",
+        False,
+        "“might contemplate launching”, not that it is so",
+    ),
+    (
+        "hedge kept",
+        HEDGED,
+        "If the attacks continue, Islamabad may launch airstrikes inside Afghanistan’s territory.",
+        True,
+        "",
+    ),
+    (
+        "negation swapped for a word",
+        A26,
+        "The Taliban are happy to operate as Pakistan’s proxies.",
+        False,
+        "“not want to operate as Pakistan’s proxies”",
+    ),
+    (
+        "a quantity that denies",
+        APPETITE,
+        "The world has a strong appetite to recognize the Taliban.",
+        False,
+        "“little appetite in the world to recognize”",
+    ),
+    (
+        "a quantity that denies, kept",
+        APPETITE,
+        "The world has little appetite to recognize the Taliban.",
+        True,
+        "",
+    ),
+    (
+        "negation past a superlative",
+        STILL,
+        "Pakistan is no longer the most important external actor for the Taliban regime.",
+        False,
+        "opposite of “is no longer the most important”",
+    ),
+    (
+        "an un- word that is no negation",
+        UNDERSTANDING,
+        "Islamabad has long supported the Taliban.",
+        True,
+        "",
+    ),
+    (
+        "names swapped, the rest in order",
+        B47,
+        "The Taliban hold sway over Pakistan’s Inter-Services Intelligence through material aid.",
+        False,
+        "other way round",
+    ),
     (
         "number",
         A11,

@@ -98,6 +98,14 @@ def _held(term: str, held: set[str]) -> bool:
     return term in held or any(_near(term, h) for h in held)
 
 
+def _undoes(word: str) -> bool:
+    """An un- word that negates ("unwilling", "unable"), not "understanding" or "united"."""
+    return (
+        word.startswith("un") and len(word) >= 6 and word[2:] not in STOPWORDS
+        and not word.startswith(("under", "uni", "until"))
+    )  # fmt: skip
+
+
 def words_of(ts: Sequence[Word | str]) -> list[Word]:
     return [t for t in ts if isinstance(t, Word)]
 
@@ -125,7 +133,8 @@ def polarities(text: str) -> list[tuple[str, bool, int, int]]:
             continue
         if aside:
             continue
-        left -= 1
+        if t.text not in _SKIP and t.text not in ("the", "a", "an"):  # "no longer the most…"
+            left -= 1
         if pending and left < 0:
             pending = 0
         if t.text in _PARTICLES and after != "-":
@@ -133,7 +142,7 @@ def polarities(text: str) -> list[tuple[str, bool, int, int]]:
                 continue  # "not only … but also"
             pending, since, left = pending + 1, t.start if not pending else since, 3
             continue
-        if t.text.startswith("un") and len(t.text) >= 6 and t.text[2:] not in STOPWORDS:
+        if _undoes(t.text):
             out.append((stem(t.text[2:]), pending % 2 == 0, t.start, t.end))
             out.append((t.term, pending % 2 == 1, t.start, t.end))
             followed = isinstance(after, Word) and after.text == "to"
@@ -159,7 +168,7 @@ def negated(text: str) -> bool:
     ws = words_of(tokens(text))
     return any(
         w.text in _PARTICLES or w.term.startswith(_REFUSALS)
-        or (w.text.startswith("un") and len(w.text) >= 6)
+        or _undoes(w.text)
         for w in ws
     )  # fmt: skip
 

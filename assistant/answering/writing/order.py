@@ -155,7 +155,9 @@ def roles(claim: str, cited: str) -> str:
         for b in units[k + 1 :]:
             order = [*range(a[0]), *b, *range(a[-1] + 1, b[0]), *a, *range(b[-1] + 1, len(mine))]
             swapped = _longest_in_order([where[mine[i].term] for i in order])
-            if len(swapped) >= len(kept) + len(a) + len(b):
+            # Swapped, the sentence reads in the cited order: wholly, or by both names' length.
+            whole = len(swapped) == len(mine) >= len(kept) + 2
+            if whole or len(swapped) >= len(kept) + len(a) + len(b):
                 first = claim[mine[a[0]].start : mine[a[-1]].end]
                 second = claim[mine[b[0]].start : mine[b[-1]].end]
                 return f"“{first}” and “{second}” are the other way round in the cited excerpt"

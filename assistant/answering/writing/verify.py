@@ -34,6 +34,7 @@ from assistant.answering.writing.align import added, negation, quantity
 from assistant.answering.writing.doers import doer
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
+from assistant.answering.writing.stance import denial, hedge
 from assistant.core.text import STOPWORDS, terms, words
 
 Embed = Callable[[str], np.ndarray]
@@ -119,7 +120,8 @@ def acronyms(span: str) -> set[str]:
     return found
 
 
-ALIGNED = (negation, quantity, cause, roles, doer, added)  # align.py, order.py, doers.py
+# align.py, stance.py, order.py, doers.py
+ALIGNED = (negation, denial, quantity, hedge, cause, roles, doer, added)
 
 
 def disagreement(text: str, spans: Sequence[str]) -> str:

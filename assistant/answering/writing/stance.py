@@ -1,0 +1,99 @@
+"""How sure and which way: checks of a written sentence's stance against the cited sentence(s).
+
+align.py compares the words a sentence shares with its excerpt. These two look at what the
+sentence left out of the clause it was drawn from, each returning a one-line reason or "":
+- `hedge`: the excerpt hedges what the sentence states ("might contemplate launching airstrikes",
+  "is expected to improve ties", "seem to have gained") and the sentence hedges nothing;
+- `denial`: the clause the sentence was drawn from is negated ("do not want to operate as
+  Pakistan's proxies", "little appetite in the world to recognize the Taliban", "remain unwilling
+  to recognize the Durand Line") and the sentence negates nothing, so it restates the clause with
+  the negation swapped for another word ("are willing to act as Pakistan's proxies").
+What it leaves out: antonyms in a clause without a negation ("gained" against "lost"), and a hedge
+or negation the sentence moved to another word.
+"""
+
+from __future__ import annotations
+
+from assistant.answering.writing.align import Word, negated, polarities, tokens, words_of
+from assistant.core.text import word_set
+
+_HEDGES = word_set(
+    "might may could seem seems seemed appear appears appeared reportedly allegedly possibly "
+    "perhaps probably apparently potentially presumably contemplate contemplating"
+)
+_HEDGES_TO = word_set("expected likely unlikely believed supposed")  # only before "to"
+_FAINT = word_set("little few hardly barely scarcely seldom rarely")  # negations but in name
+_CLAUSE_WORDS = word_set("but while although though whereas which who because")
+_BREAKS = set(",;:()–—.!?")
+DENIAL_REACH = 4  # content words from a negation on that it governs
+SHARED_MIN = 3  # content words a negated clause must share with the sentence to be its source
+
+
+def _hedges(ws: list[Word]) -> list[int]:
+    """Where the hedges are: "might", "seem", "expected to", "likely to"."""
+    return [
+        i for i, w in enumerate(ws)
+        if w.text in _HEDGES
+        or (w.text in _HEDGES_TO and i + 1 < len(ws) and ws[i + 1].text == "to")
+    ]  # fmt: skip
+
+
+def hedge(claim: str, cited: str) -> str:
+    mine = words_of(tokens(claim))
+    if _hedges(mine):
+        return ""
+    held = {w.term for w in mine if w.term}
+    ts = tokens(cited)
+    theirs = words_of(ts)
+    for i in _hedges(theirs):
+        # What it hedges: the first content word after it in its clause, "launching" in "might
+        # contemplate launching airstrikes"; the sentence states it as so.
+        after = ts[ts.index(theirs[i]) + 1 :]
+        clause = words_of(after[: next((k for k, t in enumerate(after) if t in _BREAKS), None)])
+        verb = next((x for x in clause if x.term and x.text not in _HEDGES), None)
+        if verb is not None and verb.term in held:
+            said = cited[theirs[i].start : verb.end]
+            return f"the cited excerpt says “{said}”, not that it is so"
+    return ""
+
+
+def _faint(ts: list[Word | str]) -> list[Word]:
+    """Quantities that deny, "little appetite", "few options"; "a little" and "a few" do not."""
+    out = []
+    for i, t in enumerate(ts):
+        before = ts[i - 1] if i else ""
+        if isinstance(t, Word) and t.text in _FAINT and getattr(before, "text", "") != "a":
+            out.append(t)
+    return out
+
+
+def _clauses(ts: list[Word | str]) -> list[list[Word]]:
+    clauses: list[list[Word]] = [[]]
+    for t in ts:
+        if isinstance(t, str):
+            if t in _BREAKS:
+                clauses.append([])
+        elif t.text in _CLAUSE_WORDS:
+            clauses.append([t])
+        else:
+            clauses[-1].append(t)
+    return [c for c in clauses if c]
+
+
+def denial(claim: str, cited: str) -> str:
+    ts = tokens(claim)
+    if negated(claim) or _faint(ts):
+        return ""
+    held = {w.term for w in words_of(ts) if w.term}
+    for clause in _clauses(tokens(cited)):
+        base = clause[0].start
+        text = cited[base : clause[-1].end]
+        cues = [base + at for _, negative, at, _ in polarities(text) if negative]
+        cues += [w.start for w in _faint(list(clause))]
+        if not cues or len(held & {w.term for w in clause if w.term}) < SHARED_MIN:
+            continue
+        # The sentence restates what is denied: it holds a word the negation governs.
+        scope = [w for w in clause if w.start >= min(cues) and w.term][:DENIAL_REACH]
+        if scope and held & {w.term for w in scope}:
+            return f"the cited excerpt says “{cited[min(cues) : scope[-1].end]}”"
+    return ""
