@@ -163,6 +163,12 @@ APPETITE = (
     "track record when it comes human rights – especially women’s and minority rights."
 )
 STILL = "Meanwhile, for the Taliban regime, Pakistan is still the most important external actor."
+BALOCH = (
+    "But since the fall of that government and the evaporation of Indian influence in "
+    "Afghanistan, the Baloch groups seem to have only gained in strength, launching some of their "
+    "most deadly attacks and even targeting the infrastructure projects of Pakistan’s close ally, "
+    "China."
+)
 UNDERSTANDING = (
     "Islamabad has long supported the Taliban with the understanding that the militants could "
     "help deny India—which many Pakistani officials see as an existential threat—any influence "
@@ -170,6 +176,21 @@ UNDERSTANDING = (
 )
 
 EDITS = [
+    (
+        "opposite",
+        BALOCH,
+        "The Baloch groups seem to have lost ground since the fall of that government.",
+        False,
+        "“gained”, not “lost”",
+    ),
+    (
+        "purpose given by 'so that'",
+        SHARIF,
+        "Rival parties unseated Khan so that they could form a coalition.",
+        False,
+        "does not say that one led to the other",
+    ),
+    ("purpose kept", SHARIF, "Rival parties banded together to unseat Khan.", True, ""),
     (
         "hedge",
         HEDGED,

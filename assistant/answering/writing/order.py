@@ -52,6 +52,8 @@ def _connective(ts: list[Word | str], ws: list[Word], i: int) -> bool:
         at = ts.index(w)
         before = ts[at - 1] if at else ","
         after = ts[at + 1] if at + 1 < len(ts) else ""
+        if w.text == "so" and getattr(after, "text", "") == "that":  # "… so that they could"
+            return True
         return after != "-" and (before == "," or getattr(before, "text", "") == "and")
     return True
 

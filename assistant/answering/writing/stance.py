@@ -8,8 +8,10 @@ sentence left out of the clause it was drawn from, each returning a one-line rea
   Pakistan's proxies", "little appetite in the world to recognize the Taliban", "remain unwilling
   to recognize the Durand Line") and the sentence negates nothing, so it restates the clause with
   the negation swapped for another word ("are willing to act as Pakistan's proxies").
-What it leaves out: antonyms in a clause without a negation ("gained" against "lost"), and a hedge
-or negation the sentence moved to another word.
+- `opposite`: the sentence has a word whose opposite the excerpt has instead ("lost strength"
+  against "gained in strength", "weakened" against "strengthened"), from a short table of pairs.
+What it leaves out: opposites outside that table, and a hedge or negation the sentence moved to
+another word.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ _HEDGES_TO = word_set("expected likely unlikely believed supposed")  # only befo
 _FAINT = word_set("little few hardly barely scarcely seldom rarely")  # negations but in name
 _CLAUSE_WORDS = word_set("but while although though whereas which who because")
 _BREAKS = set(",;:()–—.!?")
+_OPPOSITES = [  # (one meaning's forms, the opposite's)
+    ("gain gained gaining gains", "lose lost losing loses"),
+    ("rise rose risen rising rises", "fall fell fallen falling falls"),
+    ("increase increased increasing increases", "decrease decreased decreasing decreases"),
+    ("grow grew grown growing grows", "shrink shrank shrunk shrinking shrinks"),
+    ("strengthen strengthened strengthening strengthens", "weaken weakened weakening weakens"),
+    ("stronger strong", "weaker weak"),
+    ("improve improved improving improves", "worsen worsened worsening deteriorated deteriorate"),
+    ("support supported supporting supports", "oppose opposed opposing opposes"),
+    ("ally allies allied friend friends", "foe foes enemy enemies adversary adversaries"),
+    ("success successful succeeded", "failure unsuccessful"),
+    ("allow allowed allowing allows", "prevent prevented preventing prevents"),
+]
+_SIDES = [(set(a.split()), set(b.split())) for a, b in _OPPOSITES]
 DENIAL_REACH = 4  # content words from a negation on that it governs
 SHARED_MIN = 3  # content words a negated clause must share with the sentence to be its source
 
@@ -96,4 +112,14 @@ def denial(claim: str, cited: str) -> str:
         scope = [w for w in clause if w.start >= min(cues) and w.term][:DENIAL_REACH]
         if scope and held & {w.term for w in scope}:
             return f"the cited excerpt says “{cited[min(cues) : scope[-1].end]}”"
+    return ""
+
+
+def opposite(claim: str, cited: str) -> str:
+    mine = {w.text for w in words_of(tokens(claim))}
+    theirs = {w.text for w in words_of(tokens(cited))}
+    for a, b in _SIDES:
+        for said, other in ((a, b), (b, a)):
+            if mine & said and theirs & other and not theirs & said:
+                return f"the cited excerpt says “{min(theirs & other)}”, not “{min(mine & said)}”"
     return ""

@@ -10,7 +10,8 @@ if its citations support it):
    first; an acronym matches the initials of capitalised words) occurs in the excerpts it is
    held to;
 4. word by word, those excerpts say what it says (align.py: negation, quantity words, added
-   content; order.py: cause and effect, swapped names): `disagreement`.
+   content; stance.py: a hedge made certain, a negation or a word swapped for its opposite;
+   order.py: cause and effect, swapped names; doers.py: who did it): `disagreement`.
 The citations of a supported sentence are the cited excerpts that pass 2 on their own; when none
 does but together they do (two halves of one claim), all that share a term with it; and another
 cited excerpt that holds a name the passing ones leave to a pronoun ("It hoped…"). Rules 3 and 4
@@ -34,7 +35,7 @@ from assistant.answering.writing.align import added, negation, quantity
 from assistant.answering.writing.doers import doer
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
-from assistant.answering.writing.stance import denial, hedge
+from assistant.answering.writing.stance import denial, hedge, opposite
 from assistant.core.text import STOPWORDS, terms, words
 
 Embed = Callable[[str], np.ndarray]
@@ -121,7 +122,7 @@ def acronyms(span: str) -> set[str]:
 
 
 # align.py, stance.py, order.py, doers.py
-ALIGNED = (negation, denial, quantity, hedge, cause, roles, doer, added)
+ALIGNED = (negation, denial, opposite, quantity, hedge, cause, roles, doer, added)
 
 
 def disagreement(text: str, spans: Sequence[str]) -> str:

@@ -1,0 +1,66 @@
+"""The trained answer model as one more signal for the written-answer verifier, measured on claims.
+
+For every claim of one half of the labelled claims set (assistant/evaluation/claims.jsonl), the
+verifier's verdict as `assistant eval --claims` gives it, and the answer model's probability
+(assistant/models/reader) that the cited sentence "answers" the claim read as a question, the
+best over its cited sentences. Prints the answerability AUC of that probability over all claims
+and over those the verifier shows as supported, and precision and recall of "supported" when a
+claim must also reach each threshold. Choose the threshold on --split fit; read --split report
+once. Not used by the product: docs/llm.md says why.
+
+Run: .venv/bin/python benchmarks/claims_signal.py --split fit
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from assistant.answering.quoting.reader import reader
+from assistant.answering.writing.verify import Checks
+from assistant.api import Assistant
+from assistant.evaluation import claims as C
+
+THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9)
+
+
+def auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Probability that a supported claim outscores an unsupported one (ties count half)."""
+    pos, neg = scores[labels], scores[~labels]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(wins / (len(pos) * len(neg)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="fit", choices=C.SPLITS)
+    args = parser.parse_args()
+    assistant = Assistant()
+    claims = C.load(args.split)
+    folders = [C.BUNDLED]
+    embed, embed_many = assistant.claim_vector, assistant.sentence_vectors
+    verdicts = C.judge(claims, folders, embed, embed_many, Checks())
+    texts = {s: C.source_text(s, folders) for c in claims for s, _, _ in c.citations}
+    model = reader()
+    scores = np.array([
+        float(model.probabilities(c.claim, [texts[s][a:b] for s, a, b in c.citations]).max())
+        for c in claims
+    ])  # fmt: skip
+    labels = np.array([c.label for c in claims])
+    shown = np.array([v.supported for v in verdicts])
+    among = auc(labels[shown], scores[shown])
+    print(f"{args.split} half, {len(claims)} claims: AUC {auc(labels, scores):.3f} over all, "
+          f"{among:.3f} over the {shown.sum()} shown as supported")  # fmt: skip
+    print("| threshold | shown supported | precision | recall |\n|---|---|---|---|")
+    for t in THRESHOLDS:
+        kept = shown & (scores >= t)
+        precision = labels[kept].mean() if kept.any() else float("nan")
+        recall = (kept & labels).sum() / labels.sum()
+        print(f"| {t:.1f} | {kept.sum()} | {precision:.3f} | {recall:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
