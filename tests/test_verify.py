@@ -177,6 +177,14 @@ UNDERSTANDING = (
 
 EDITS = [
     (
+        "one added adjective",
+        B16,
+        "Under Taliban rule, Afghanistan is a poor pariah state.",
+        False,
+        "“poor” is not in the cited excerpt",
+    ),
+    ("a near word kept", B16, "Under Taliban rule, Afghanistan is a pariah country.", True, ""),
+    (
         "opposite",
         BALOCH,
         "The Baloch groups seem to have lost ground since the fall of that government.",

@@ -94,8 +94,8 @@ def _near(a: str, b: str) -> bool:
     return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
 
 
-def _held(term: str, held: set[str]) -> bool:
-    return term in held or any(_near(term, h) for h in held)
+def holds(terms: set[str], term: str) -> bool:
+    return term in terms or any(_near(term, t) for t in terms)
 
 
 def _undoes(word: str) -> bool:
@@ -248,19 +248,19 @@ def added(claim: str, cited: str) -> str:
         return ""
     run: list[Word] = []
     for w in mine:
-        if _held(w.term, held):
+        if holds(held, w.term):
             run = []
             continue
         run.append(w)
         if len(run) >= MAX_RUN:
             return f"“{claim[run[0].start : run[-1].end]}” is not in the cited excerpt"
-    tail = [w for w in mine[-4:] if not _held(w.term, held)]
+    tail = [w for w in mine[-4:] if not holds(held, w.term)]
     if len(tail) >= 2 and tail[-1] is mine[-1]:  # an appended clause: "…, killing commanders"
         first = mine.index(tail[0])
         joint = claim[mine[first - 1].end if first else 0 : tail[0].start]
         if _CLAUSE.search(joint):
             return f"“{claim[tail[0].start : tail[-1].end]}” is not in the cited excerpt"
-    share = sum(_held(w.term, held) for w in mine) / len(mine)
+    share = sum(holds(held, w.term) for w in mine) / len(mine)
     if share < MIN_COVERED:
         return "the cited excerpt says something else"
     return ""

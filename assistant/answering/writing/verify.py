@@ -11,11 +11,12 @@ if its citations support it):
    held to;
 4. word by word, those excerpts say what it says (align.py: negation, quantity words, added
    content; stance.py: a hedge made certain, a negation or a word swapped for its opposite;
-   order.py: cause and effect, swapped names; doers.py: who did it): `disagreement`.
+   order.py: cause and effect, swapped names; doers.py: who did it): `disagreement`;
+5. it adds no noun or adjective that no word of those excerpts is near in meaning (novel.py).
 The citations of a supported sentence are the cited excerpts that pass 2 on their own; when none
 does but together they do (two halves of one claim), all that share a term with it; and another
-cited excerpt that holds a name the passing ones leave to a pronoun ("It hoped…"). Rules 3 and 4
-are checked against exactly those. Measured on the labelled claims set (`assistant eval
+cited excerpt that holds a name the passing ones leave to a pronoun ("It hoped…"). Rules 3
+to 5 are checked against exactly those. Measured on the labelled claims set (`assistant eval
 --claims`, docs/llm.md). What it leaves out: paraphrase beyond what MiniLM and the word checks
 catch, antonyms without a negation or quantity word, and number words written as digits (or the
 reverse): such a sentence is refused, never passed. The LLM judge (written.py) is an extra check
@@ -33,6 +34,7 @@ import numpy as np
 from assistant.answering.reading.entities import tag
 from assistant.answering.writing.align import added, negation, quantity
 from assistant.answering.writing.doers import doer
+from assistant.answering.writing.novel import novel
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
 from assistant.answering.writing.stance import denial, hedge, opposite
@@ -170,7 +172,8 @@ def verify(sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks:
     lacking = missing_fact(text, [given[n].text for n in passing])
     if lacking:
         return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
-    why = disagreement(text, [given[n].text for n in passing])
+    held_to = [given[n].text for n in passing]
+    why = disagreement(text, held_to) or novel(text, held_to, embed)
     if why:
         return Verdict(text, cited, (), why)
     return Verdict(text, cited, tuple(passing))
