@@ -169,6 +169,11 @@ BALOCH = (
     "most deadly attacks and even targeting the infrastructure projects of Pakistan’s close ally, "
     "China."
 )
+INVASION = (
+    "The U.S. invasion of Afghanistan in 2001 reinforced secular and Pashtun nationalist elements "
+    "of Afghan society, whom Pakistani leaders saw as being close to India or, worse, outright "
+    "proxies for India."
+)
 UNDERSTANDING = (
     "Islamabad has long supported the Taliban with the understanding that the militants could "
     "help deny India—which many Pakistani officials see as an existential threat—any influence "
@@ -176,6 +181,20 @@ UNDERSTANDING = (
 )
 
 EDITS = [
+    (
+        "a passive's subject is the effect",
+        INVASION,
+        "In 2001, secular elements of Afghan society were reinforced.",
+        True,
+        "",
+    ),
+    (
+        "cause and effect reversed",
+        INVASION,
+        "Pashtun nationalist elements of Afghan society reinforced the U.S. invasion in 2001.",
+        False,
+        "other way round",
+    ),
     (
         "one added adjective",
         B16,

@@ -20,6 +20,7 @@ from assistant.answering.writing.align import Word, tokens, words_of
 from assistant.core.text import word_set
 
 _LEADS = word_set("led lead leads leading")  # causal only with "to": "led the ISI" is not
+_BE = word_set("is are was were be been being")
 _DETERMINERS = word_set("the a an this that these those their its his her our your")
 _FORWARD = word_set(
     "led lead leads leading caused causes causing resulted resulting results provoked provokes "
@@ -71,7 +72,10 @@ def sides(text: str, prefer: str = "") -> tuple[str, set[str], set[str]] | None:
     before = {x.term for x in ws[:pick] if x.term}
     after = {x.term for x in ws[pick + 1 :] if x.term}
     nxt = ws[pick + 1].text if pick + 1 < len(ws) else ""
-    backward = w.text in _BACKWARD or nxt == "by"  # "galvanized by": the cause comes after
+    prev = ws[pick - 1].text if pick else ""
+    # "galvanized by", "were reinforced": a passive's subject is the effect, its cause comes after
+    passive = prev in _BE and w.text.endswith(("ed", "en", "ade"))
+    backward = w.text in _BACKWARD or nxt == "by" or passive
     if w.text == "result" and nxt != "of":
         backward = False
     if backward and pick <= 1:  # "Because X, Y": the cause runs to the first comma

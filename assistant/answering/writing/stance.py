@@ -25,6 +25,7 @@ _HEDGES = word_set(
 )
 _HEDGES_TO = word_set("expected likely unlikely believed supposed")  # only before "to"
 _FAINT = word_set("little few hardly barely scarcely seldom rarely")  # negations but in name
+_PREVENTS = ("prevent", "stop", "avoid", "bar", "ban", "forbid", "halt", "curb", "keep")
 _CLAUSE_WORDS = word_set("but while although though whereas which who because")
 _BREAKS = set(",;:()–—.!?")
 _OPPOSITES = [  # (one meaning's forms, the opposite's)
@@ -98,8 +99,8 @@ def _clauses(ts: list[Word | str]) -> list[list[Word]]:
 
 def denial(claim: str, cited: str) -> str:
     ts = tokens(claim)
-    if negated(claim) or _faint(ts):
-        return ""
+    if negated(claim) or _faint(ts) or any(w.term.startswith(_PREVENTS) for w in words_of(ts)):
+        return ""  # it negates too: "must be prevented from using" for "do not use"
     held = {w.term for w in words_of(ts) if w.term}
     for clause in _clauses(tokens(cited)):
         base = clause[0].start
