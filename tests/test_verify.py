@@ -174,6 +174,18 @@ INVASION = (
     "of Afghan society, whom Pakistani leaders saw as being close to India or, worse, outright "
     "proxies for India."
 )
+DEEMED = (
+    "Islamabad deemed Islamist groups the most effective instrument for spreading its influence, "
+    "a policy that culminated in the rise of the Taliban in the 1990s."
+)
+RAMPED = (
+    "This has not been borne out – in fact, the Pakistani Taliban have ramped up attacks inside "
+    "Pakistan’s territory in recent months."
+)
+HELPED = (
+    "Years of Pakistani backing have helped the Taliban return to power but have not, in any "
+    "appreciable way, helped Pakistan."
+)
 UNDERSTANDING = (
     "Islamabad has long supported the Taliban with the understanding that the militants could "
     "help deny India—which many Pakistani officials see as an existential threat—any influence "
@@ -181,6 +193,56 @@ UNDERSTANDING = (
 )
 
 EDITS = [
+    (
+        "a bound the other way",
+        B7,
+        "The group has launched up to 124 terrorist attacks.",
+        False,
+        "does not say “up to”",
+    ),
+    ("the same bound", B7, "The group has launched over 124 terrorist attacks.", True, ""),
+    (
+        "a view stated as fact",
+        DEEMED,
+        "Islamist groups were the most effective instrument for spreading Islamabad's influence.",
+        False,
+        "“deemed Islamist”, not that it is so",
+    ),
+    (
+        "a view kept",
+        DEEMED,
+        "Islamabad saw Islamist groups as the most effective way of spreading its influence.",
+        True,
+        "",
+    ),
+    (
+        "a decade is not a year",
+        DEEMED,
+        "Islamist groups culminated in the rise of the Taliban in 1990.",
+        False,
+        "“1990”",
+    ),
+    (
+        "opposite verbs",
+        RAMPED,
+        "In recent months the Pakistani Taliban have reduced attacks inside Pakistan’s territory.",
+        False,
+        "“ramped”, not “reduced”",
+    ),
+    (
+        "a word said twice, each way: the right one",
+        HELPED,
+        "Pakistani backing did not help the Taliban return to power.",
+        False,
+        "opposite of “did not",
+    ),
+    (
+        "a word said twice, each way, both kept",
+        HELPED,
+        "Pakistani backing helped the Taliban return to power but has not really helped Pakistan.",
+        True,
+        "",
+    ),
     (
         "a passive's subject is the effect",
         INVASION,

@@ -31,7 +31,7 @@ _PARTICLES = word_set(
     "wasnt werent wont cant couldnt wouldnt shouldnt hasnt havent hadnt"
 )
 _REFUSALS = ("refus", "deny", "deni", "fail", "lack", "reject")
-_SKIP = word_set("longer even ever yet any anyone anything")
+_SKIP = word_set("longer even ever yet any anyone anything really truly fully entirely quite very")
 _AUXILIARIES = word_set(
     "do does did is are was were be been has have had will would can could should may might must"
 )
@@ -180,22 +180,33 @@ def _phrase(text: str, start: int, end: int) -> str:
 
 
 def negation(claim: str, cited: str) -> str:
-    theirs: dict[str, list[tuple[bool, int, int]]] = {}
-    for term, negative, start, end in polarities(cited):
-        theirs.setdefault(term, []).append((negative, start, end))
+    theirs = polarities(cited)
     mine = polarities(claim)
-    for term, negative, start, end in mine:
-        found = theirs.get(term, [])
-        if found and all(n != negative for n, _, _ in found):
+    for i, (term, negative, start, end) in enumerate(mine):
+        found = [k for k, t in enumerate(theirs) if t[0] == term]
+        if not found:
+            continue
+        # Said twice, once each way ("have helped the Taliban … but have not … helped
+        # Pakistan"): the occurrence among the same neighbours is the one the sentence restates.
+        near = {t[0] for t in mine[max(0, i - NEIGHBOURS) : i + NEIGHBOURS + 1]}
+        k = max(found, key=lambda k: len(near & _around(theirs, k)))
+        if theirs[k][1] != negative:
             if negative:
                 return f"the cited excerpt says the opposite of “{_phrase(claim, start, end)}”"
-            _, a, b = found[0]
+            _, _, a, b = theirs[k]
             return f"the cited excerpt says “{_phrase(cited, a, b)}”"
     if not negated(cited):  # a negation of the sentence's own, aligned with nothing
         for _, negative, start, end in mine:
             if negative:
                 return f"the cited excerpt says the opposite of “{_phrase(claim, start, end)}”"
     return ""
+
+
+NEIGHBOURS = 3  # content words either side that place a word said twice
+
+
+def _around(found: list[tuple[str, bool, int, int]], k: int) -> set[str]:
+    return {t[0] for t in found[max(0, k - NEIGHBOURS) : k + NEIGHBOURS + 1]}
 
 
 # ---- quantity ----
@@ -215,7 +226,23 @@ def quantities(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_UPPER = re.compile(r"\b(?:at most|fewer than|less than|up to|no more than|(?:under|below) (?=\d))")
+_LOWER = re.compile(r"\b(?:at least|more than|over (?=\d)|above (?=\d)|upwards of)")
+
+
+def bounds(claim: str, cited: str) -> str:
+    """A bound the other way: "at most 124" for "more than 124" ("over 124" is the same)."""
+    mine, theirs = claim.lower(), cited.lower()
+    for bound, other in ((_UPPER, _LOWER), (_LOWER, _UPPER)):
+        said = bound.search(mine)
+        if said and not bound.search(theirs) and other.search(theirs):
+            return f"the cited excerpt does not say “{said[0].strip()}”"
+    return ""
+
+
 def quantity(claim: str, cited: str) -> str:
+    if why := bounds(claim, cited):
+        return why
     theirs = {kind for _, kind in quantities(cited)}
     for word, kind in quantities(claim):
         if not theirs & _IMPLIED.get(kind, {kind}):

@@ -42,7 +42,7 @@ from assistant.core.text import STOPWORDS, terms, words
 
 Embed = Callable[[str], np.ndarray]
 MARKER = re.compile(r"\s*\[\s*(?:excerpts?\s*)?(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]", re.I)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:s\b)?")  # "1980s" is a decade, not 1980
 _CAPITAL = re.compile(r"\b[A-Z][\w’'-]*")
 _PART = re.compile(r"[A-Za-z]+|[^\sA-Za-z-]")  # words, hyphenated parts apart, and punctuation
 _FACTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
