@@ -4,7 +4,7 @@
 `--set squad` takes, runs `evaluation.report.run_report` (a named set or a .jsonl, against the
 sources and index the flags name) or `evaluation.squad.run.run_squad` (its own work folder, with
 progress bars), or with `--claims` `evaluation.claims.run_claims` (the written-answer verifier on
-the labelled claims, `--split` naming the half), and prints the report's text or its JSON. Left
+the labelled claims, `--split` naming the side), and prints the report's text or its JSON. Left
 out: the metrics, question sets and report wording (assistant/evaluation/) and turning errors
 into one line (cli.py's `main`).
 """
@@ -70,7 +70,7 @@ def add_eval(
     ev.add_argument(
         "--split",
         choices=("report", "fit", "all"),
-        help="--claims: which half (default report; fit: the half the verifier was tuned on)",
+        help="--claims: which side (default report; fit: the claims the verifier was designed on)",
     )
     # For tests and quick checks: only the first N paragraphs of each article.
     ev.add_argument("--limit", type=int, help=argparse.SUPPRESS)

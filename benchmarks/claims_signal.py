@@ -52,7 +52,7 @@ def main() -> None:
     labels = np.array([c.label for c in claims])
     shown = np.array([v.supported for v in verdicts])
     among = auc(labels[shown], scores[shown])
-    print(f"{args.split} half, {len(claims)} claims: AUC {auc(labels, scores):.3f} over all, "
+    print(f"{args.split} side, {len(claims)} claims: AUC {auc(labels, scores):.3f} over all, "
           f"{among:.3f} over the {shown.sum()} shown as supported")  # fmt: skip
     print("| threshold | shown supported | precision | recall |\n|---|---|---|---|")
     for t in THRESHOLDS:

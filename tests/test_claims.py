@@ -4,7 +4,6 @@ precision, recall and each kind's false "supported" rate count what they say."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -28,13 +27,23 @@ def test_the_set_holds_every_kind_and_its_citations_are_source_sentences() -> No
     }
     for c in claims:
         assert c.citations and all((a, b) in spans[s] for s, a, b in c.citations), c.id
-        if c.kind not in WRITTEN:  # constructed: the kind says how it was made
-            assert c.label == (c.kind in ("paraphrase", "verbatim")), c.id
         assert c.reason and "\n" not in c.reason and len(c.reason) < 140, c.id
-        side = hashlib.sha256(c.group.encode()).digest()[0] % 2
-        assert c.split == ("fit", "report")[side], c.id
+        assert c.split == _side(c), c.id
+    constructed = [c for c in claims if c.kind not in WRITTEN]
+    as_made = [c.label == (c.kind in ("paraphrase", "verbatim")) for c in constructed]
+    assert sum(as_made) >= 0.97 * len(constructed)  # an edit may happen to stay true
     assert {c.split for c in load("fit")} == {"fit"}
     assert len(load("fit")) + len(load("report")) == len(claims)
+    assert len(load("report")) >= 400
+
+
+def _side(c: Claim) -> str:
+    """The halves are rounds: the checks were designed looking at every claim of the first two
+    (c, n; the written answers to the dev and intents questions) and none of the third (m; the
+    written answers to the gold, intents2 and holdout questions), so no question is on both."""
+    if c.kind in WRITTEN:
+        return "fit" if c.group.startswith(("dev-", "int-")) else "report"
+    return "report" if c.id.startswith("m") else "fit"
 
 
 def _claim(kind: str, label: bool) -> Claim:

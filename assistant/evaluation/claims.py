@@ -7,7 +7,7 @@ its cited sentences: text read from the source file by offsets, vector embedded 
 embeds sentences, and the claim embedded as the writer embeds it. Figures: precision of
 "supported" (of the claims shown as supported, the share truly supported) and recall (of the truly
 supported, the share shown as supported), overall and by kind of edit, beside the issue's
-thresholds. `split` picks the half: "fit" (designed and tuned on), "report" (the one reported on)
+thresholds. `split` picks the side: "fit" (designed and tuned on), "report" (the one reported on)
 or "all". With `ask` (the LLM judge: `assistant eval --claims --llm SPEC`), the same figures again
 after the model is asked, per supporting excerpt of each sentence shown as supported, whether the
 excerpt states it (a "no" removes the support, as in a written answer), and its seconds a sentence.
@@ -54,7 +54,7 @@ class Claim:
 
 
 def load(split: str = "report", path: Path = CLAIMS) -> list[Claim]:
-    """The claims of one half ("fit", "report") or of both ("all")."""
+    """The claims of one side ("fit", "report") or of both ("all")."""
     if split not in SPLITS:
         raise AssistantError(f"unknown split {split!r} (fit, report or all)")
     claims = []
@@ -142,7 +142,7 @@ def table(split: str, found: dict[str, Any]) -> str:
     """The figures as the text `assistant eval --claims` prints and docs/llm.md quotes."""
     o = found["overall"]
     lines = [
-        f"Claims ({split} half): {o['claims']} claims, {o['supported']} supported by their "
+        f"Claims ({split} side): {o['claims']} claims, {o['supported']} supported by their "
         f"excerpts; shown as supported: {o['shown_supported']}",
         "",
         "| | claims | shown supported | precision of 'supported' | recall |",
@@ -193,7 +193,7 @@ def run_claims(
     checks: Checks | None = None, dump: Path | None = None, ask: Ask | None = None,
     judge_name: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    """Judge one half of the claims set and report; `dump` writes each claim's outcome; `ask`
+    """Judge one side of the claims set and report; `dump` writes each claim's outcome; `ask`
     adds the figures with the LLM judge (named `judge_name`) on."""
     claims = load(split)
     folders = [*folders, BUNDLED]

@@ -1,9 +1,11 @@
 """How sure and which way: checks of a written sentence's stance against the cited sentence(s).
 
-align.py compares the words a sentence shares with its excerpt. These two look at what the
-sentence left out of the clause it was drawn from, each returning a one-line reason or "":
+align.py compares the words a sentence shares with its excerpt. These look at what the sentence
+left out of the clause it was drawn from, or turned round, each returning a one-line reason or "":
 - `hedge`: the excerpt hedges what the sentence states ("might contemplate launching airstrikes",
-  "is expected to improve ties", "seem to have gained") and the sentence hedges nothing;
+  "is expected to improve ties", "seem to have gained"), or gives it as someone's view
+  ("Islamabad deemed Islamist groups the most effective instrument"), and the sentence hedges
+  and attributes nothing;
 - `denial`: the clause the sentence was drawn from is negated ("do not want to operate as
   Pakistan's proxies", "little appetite in the world to recognize the Taliban", "remain unwilling
   to recognize the Durand Line") and the sentence negates nothing, so it restates the clause with
