@@ -5,7 +5,7 @@ added detail slips past it ("an independent Pashtunistan", "in a televised addre
 including new loans"). Here every noun and adjective of the sentence (spaCy's tags) that the
 excerpt does not hold by stem must be near some content word of the excerpt in meaning: the
 MiniLM cosine of the two words, each embedded alone, at least `NEAR` ("backer" / "supporter",
-"benefit" / "boon"). Fitted on the fit half of the claims set (docs/llm.md). What it leaves out:
+"benefit" / "boon"). Fitted on the fit side of the claims set (docs/llm.md). What it leaves out:
 verbs (a paraphrase's verbs are its own too often to tell) and names (verify.missing_fact); and
 it refuses a true synonym that MiniLM, reading one word alone, does not place near ("outcast" for
 "pariah"): the price of catching one-word additions, measured in recall.
@@ -13,15 +13,16 @@ it refuses a true synonym that MiniLM, reading one word alone, does not place ne
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 
 from assistant.answering.reading.entities import tag
 from assistant.answering.writing.align import holds, tokens, words_of
 
-NEAR = 0.40  # the fit half: 5 of its 7 added details caught, 7 of 166 supported claims lost
+NEAR = 0.40  # chosen on the fit side: 5 of 7 added details left caught, 7 of 166 true lost
+_MAX_WORDS = 20_000  # word vectors kept per embedder before the cache starts again
 _KINDS = ("NN", "JJ")  # Penn tags: nouns, adjectives (and their plural, comparative…)
 
 
@@ -41,6 +42,14 @@ def novel(text: str, spans: list[str], embed: Callable[[str], np.ndarray]) -> st
     return ""
 
 
-@lru_cache(maxsize=8192)
+# Word vectors by embedder, held weakly: an Assistant's cache goes with it.
+_VECTORS: weakref.WeakKeyDictionary[object, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
 def _vector(embed: Callable[[str], np.ndarray], word: str) -> np.ndarray:
-    return embed(word)
+    cache = _VECTORS.setdefault(getattr(embed, "__self__", embed), {})
+    if word not in cache:
+        if len(cache) >= _MAX_WORDS:
+            cache.clear()
+        cache[word] = embed(word)
+    return cache[word]
