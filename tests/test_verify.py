@@ -186,6 +186,23 @@ HELPED = (
     "Years of Pakistani backing have helped the Taliban return to power but have not, in any "
     "appreciable way, helped Pakistan."
 )
+PAKISTAN_IMPRESSION = (
+    "This background contributed to the impression that policymakers in Islamabad were jubilant "
+    "over the Afghan Taliban’s rise to power in August 2021, despite fears that it could be "
+    "disastrous for regional peace and stability."
+)
+TALKS = (
+    "But those talks failed, and Pakistan has conducted several drone raids and air strikes "
+    "against TTP targets in Afghanistan."
+)
+BORDER = (
+    "Kabul has traditionally refused to accept the border between Afghanistan and Pakistan, a "
+    "colonial-era artifact from 1896."
+)
+ROOTED = (
+    "Pakistan’s support for the Taliban has always been rooted in ideology rather than in "
+    "realpolitik."
+)
 UNDERSTANDING = (
     "Islamabad has long supported the Taliban with the understanding that the militants could "
     "help deny India—which many Pakistani officials see as an existential threat—any influence "
@@ -193,6 +210,35 @@ UNDERSTANDING = (
 )
 
 EDITS = [
+    (
+        "opposite outcome",
+        TALKS,
+        "The talks succeeded, and Pakistan has conducted drone raids "
+        "against TTP targets in Afghanistan.",
+        False,
+        "“failed”, not “succeeded”",
+    ),
+    (
+        "a refusal said as its opposite word",
+        BORDER,
+        "Kabul has long rejected the border between Afghanistan and Pakistan, drawn in 1896.",
+        True,
+        "",
+    ),
+    (
+        "a preference turned round",
+        ROOTED,
+        "Pakistan's support for the Taliban has been rooted in realpolitik rather than ideology.",
+        False,
+        "other way round (“rather than”)",
+    ),
+    (
+        "an impression stated as fact",
+        PAKISTAN_IMPRESSION,
+        "Policymakers in Islamabad were jubilant over the Taliban's rise to power in August 2021.",
+        False,
+        "“impression that policymakers”, not that it is so",
+    ),
     (
         "a bound the other way",
         B7,

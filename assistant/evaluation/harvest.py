@@ -10,6 +10,7 @@ Earlier turns of a follow-up are replayed with quotes only. What it leaves out: 
 turning labelled lines into claims.jsonl items (`assistant.evaluation.claims` reads those).
 
 Run: python -m assistant.evaluation.harvest --llm gguf:PATH --sets dev intents --out FILE
+(or --questions FILE.jsonl for a set of one's own)
 """
 
 from __future__ import annotations
@@ -73,15 +74,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", required=True, help="gguf:PATH, openai:MODEL or ollama:MODEL")
     parser.add_argument("--llm-grammar", action="store_true")
-    parser.add_argument("--sets", nargs="+", default=["dev", "intents"], choices=sorted(SETS))
+    parser.add_argument("--sets", nargs="*", default=["dev", "intents"], choices=sorted(SETS))
+    parser.add_argument("--questions", type=Path, help="a question set of its own (.jsonl)")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
     settings = Settings.from_env(llm=args.llm, llm_grammar=args.llm_grammar, llm_timeout=300.0)
     assistant = Assistant(settings)
     assistant.ensure_index()
     with args.out.open("w", encoding="utf-8") as out:
-        for name in args.sets:
-            for record in harvest(assistant, load(SETS[name])):
+        named = {name: SETS[name] for name in args.sets}
+        if args.questions:
+            named[args.questions.stem] = args.questions
+        for name, path in named.items():
+            for record in harvest(assistant, load(path)):
                 record = {"set": name, "model": args.llm.rsplit("/", 1)[-1], **record}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 out.flush()

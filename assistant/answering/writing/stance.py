@@ -11,7 +11,9 @@ left out of the clause it was drawn from, or turned round, each returning a one-
   to recognize the Durand Line") and the sentence negates nothing, so it restates the clause with
   the negation swapped for another word ("are willing to act as Pakistan's proxies").
 - `opposite`: the sentence has a word whose opposite the excerpt has instead ("lost strength"
-  against "gained in strength", "weakened" against "strengthened"), from a short table of pairs.
+  against "gained in strength", "succeeded" against "failed"), from a short table of pairs;
+- `instead`: both prefer one thing to another, the other way round ("rooted in realpolitik
+  rather than ideology" against "in ideology rather than in realpolitik").
 What it leaves out: opposites outside that table, and a hedge or negation the sentence moved to
 another word.
 """
@@ -27,7 +29,9 @@ _HEDGES = word_set(
 )
 _HEDGES_TO = word_set("expected likely unlikely believed supposed")  # only before "to"
 # Whose view it is: "Islamabad deemed Islamist groups the most effective instrument".
-_BELIEFS = word_set("deemed considered regarded viewed perceived saw seen believed thought")
+_BELIEFS = word_set(
+    "deemed considered regarded viewed perceived saw seen believed thought impression"
+)
 _ATTRIBUTED = _HEDGES | _BELIEFS | word_set("said says according claimed claims argued")
 _FAINT = word_set("little few hardly barely scarcely seldom rarely")  # negations but in name
 _PREVENTS = ("prevent", "stop", "avoid", "bar", "ban", "forbid", "halt", "curb", "keep")
@@ -46,7 +50,11 @@ _OPPOSITES = [  # (one meaning's forms, the opposite's)
     ("improve improved improving improves", "worsen worsened worsening deteriorated deteriorate"),
     ("support supported supporting supports", "oppose opposed opposing opposes"),
     ("ally allies allied friend friends", "foe foes enemy enemies adversary adversaries"),
-    ("success successful succeeded", "failure unsuccessful"),
+    ("success successful succeeded succeed succeeds", "failure unsuccessful failed fail fails"),
+    ("win won wins winning survived survive survives", "lose lost loses losing"),
+    ("optimistic optimism hopeful", "pessimistic pessimism"),
+    ("restore restored restoring", "lost broken"),
+    ("accept accepted accepts accepting", "reject rejected rejects rejecting"),
     ("allow allowed allowing allows", "prevent prevented preventing prevents"),
 ]
 _SIDES = [(set(a.split()), set(b.split())) for a, b in _OPPOSITES]
@@ -125,10 +133,40 @@ def denial(claim: str, cited: str) -> str:
 
 
 def opposite(claim: str, cited: str) -> str:
-    mine = {w.text for w in words_of(tokens(claim))}
-    theirs = {w.text for w in words_of(tokens(cited))}
+    # A negated word is the negation check's ("refused to accept" / "rejected" is no opposite).
+    mine = {w.text for w in words_of(tokens(claim))} - _denied(claim)
+    theirs = {w.text for w in words_of(tokens(cited))} - _denied(cited)
     for a, b in _SIDES:
         for said, other in ((a, b), (b, a)):
             if mine & said and theirs & other and not theirs & said:
                 return f"the cited excerpt says “{min(theirs & other)}”, not “{min(mine & said)}”"
     return ""
+
+
+def _denied(text: str) -> set[str]:
+    return {text[a:b].lower().split()[-1] for _, negative, a, b in polarities(text) if negative}
+
+
+_INSTEAD = ("rather than", "instead of")
+
+
+def instead(claim: str, cited: str) -> str:
+    """Both prefer one thing to another, the other way round: "rooted in realpolitik rather than
+    ideology" for "rooted in ideology rather than in realpolitik"."""
+    for phrase in _INSTEAD:
+        mine, theirs = _either(claim, phrase), _either(cited, phrase)
+        if mine and theirs:
+            (a1, b1), (a2, b2) = mine, theirs
+            if a1 & b2 and b1 & a2 and not (a1 & a2 or b1 & b2):
+                return f"the cited excerpt prefers it the other way round (“{phrase}”)"
+    return ""
+
+
+def _either(text: str, phrase: str) -> tuple[set[str], set[str]] | None:
+    """The content word just before and just after "rather than" in text, or None."""
+    at = text.lower().find(phrase)
+    if at < 0:
+        return None
+    before = [w.term for w in words_of(tokens(text[:at])) if w.term][-1:]
+    after = [w.term for w in words_of(tokens(text[at + len(phrase) :])) if w.term][:1]
+    return set(before), set(after)

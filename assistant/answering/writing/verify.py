@@ -37,7 +37,7 @@ from assistant.answering.writing.doers import doer
 from assistant.answering.writing.novel import novel
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
-from assistant.answering.writing.stance import denial, hedge, opposite
+from assistant.answering.writing.stance import denial, hedge, instead, opposite
 from assistant.core.text import STOPWORDS, terms, words
 
 Embed = Callable[[str], np.ndarray]
@@ -124,7 +124,7 @@ def acronyms(span: str) -> set[str]:
 
 
 # align.py, stance.py, order.py, doers.py
-ALIGNED = (negation, denial, opposite, quantity, hedge, cause, roles, doer, added)
+ALIGNED = (negation, denial, opposite, instead, quantity, hedge, cause, roles, doer, added)
 
 
 def disagreement(text: str, spans: Sequence[str]) -> str:
