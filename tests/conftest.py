@@ -124,5 +124,6 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.goto(server.url)
     page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#chat")  # on a busy machine it may render after the question box
     yield page
     context.close()
