@@ -26,7 +26,7 @@ from typing import Any
 from assistant.answering.writing.prompt import NOT_FOUND, Excerpt
 from assistant.api import Assistant
 from assistant.core.settings import Settings
-from assistant.evaluation.run import SETS, load
+from assistant.evaluation.run import BLIND, SETS, load
 
 
 def sentence_record(text: str, cited: Sequence[int], given: dict[int, Excerpt]) -> dict[str, Any]:
@@ -73,8 +73,10 @@ def harvest(assistant: Assistant, items: list[dict[str, Any]]) -> Iterator[dict[
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", required=True, help="gguf:PATH, openai:MODEL or ollama:MODEL")
-    parser.add_argument("--llm-grammar", action="store_true")
-    parser.add_argument("--sets", nargs="*", default=["dev", "intents"], choices=sorted(SETS))
+    parser.add_argument("--llm-grammar", action="store_true", help="the citation grammar")
+    # The blind sets are figures only: their questions and answers are never read, nor harvested.
+    parser.add_argument("--sets", nargs="*", default=["dev", "intents"],
+                        choices=sorted(set(SETS) - BLIND), help="question sets to ask")  # fmt: skip
     parser.add_argument("--questions", type=Path, help="a question set of its own (.jsonl)")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
