@@ -21,17 +21,9 @@ from assistant.answering.quoting.reader import reader
 from assistant.answering.writing.verify import Checks
 from assistant.api import Assistant
 from assistant.evaluation import claims as C
+from assistant.training.figures import auc_of as auc
 
 THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9)
-
-
-def auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Probability that a supported claim outscores an unsupported one (ties count half)."""
-    pos, neg = scores[labels], scores[~labels]
-    if not len(pos) or not len(neg):
-        return float("nan")
-    wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(wins / (len(pos) * len(neg)))
 
 
 def main() -> None:
@@ -43,12 +35,10 @@ def main() -> None:
     folders = [C.BUNDLED]
     embed, embed_many = assistant.claim_vector, assistant.sentence_vectors
     verdicts = C.judge(claims, folders, embed, embed_many, Checks())
-    texts = {s: C.source_text(s, folders) for c in claims for s, _, _ in c.citations}
+    texts = C.sources(claims, folders)
     model = reader()
-    scores = np.array([
-        float(model.probabilities(c.claim, [texts[s][a:b] for s, a, b in c.citations]).max())
-        for c in claims
-    ])  # fmt: skip
+    best = [model.probabilities(c.claim, C.cited(c, texts)).max() for c in claims]
+    scores = np.array(best, dtype=np.float64)
     labels = np.array([c.label for c in claims])
     shown = np.array([v.supported for v in verdicts])
     among = auc(labels[shown], scores[shown])

@@ -79,6 +79,16 @@ def source_text(name: str, folders: Sequence[Path]) -> str:
     )
 
 
+def sources(claims: Sequence[Claim], folders: Sequence[Path]) -> dict[str, str]:
+    """The text of every source file the claims cite, by file name."""
+    return {s: source_text(s, folders) for c in claims for s, _, _ in c.citations}
+
+
+def cited(claim: Claim, texts: dict[str, str]) -> list[str]:
+    """The claim's cited sentences, in the order of its [1]..[n]."""
+    return [texts[source][start:end] for source, start, end in claim.citations]
+
+
 def excerpts(
     claim: Claim, texts: dict[str, str], vectors: dict[str, np.ndarray]
 ) -> dict[int, Excerpt]:
@@ -96,9 +106,9 @@ def judge(
     checks: Checks,
 ) -> list[Verdict]:  # fmt: skip
     """The verifier's verdict on each claim, as if a model had written it with its [n] markers."""
-    texts = {s: source_text(s, folders) for c in claims for s, _, _ in c.citations}
-    cited = sorted({texts[s][a:b] for c in claims for s, a, b in c.citations})
-    vectors = dict(zip(cited, embed_many(cited), strict=True)) if cited else {}
+    texts = sources(claims, folders)
+    quoted = sorted({text for c in claims for text in cited(c, texts)})
+    vectors = dict(zip(quoted, embed_many(quoted), strict=True)) if quoted else {}
     verdicts = []
     for claim in claims:
         marks = "".join(f" [{n}]" for n in range(1, len(claim.citations) + 1))
@@ -165,16 +175,13 @@ def judged(
     claims: Sequence[Claim], verdicts: Sequence[Verdict], folders: Sequence[Path], ask: Ask
 ) -> tuple[list[Verdict], float]:
     """The verdicts after the judge, as written.py applies it; and its mean seconds a sentence."""
-    texts = {s: source_text(s, folders) for c in claims for s, _, _ in c.citations}
+    texts = sources(claims, folders)
     out, asked, started = [], 0, time.monotonic()
     for claim, verdict in zip(claims, verdicts, strict=True):
         if verdict.supported:
             asked += 1
-            cited = claim.citations
-            kept = tuple(
-                n for n in verdict.supporting
-                if ask(verdict.text, texts[cited[n - 1][0]][cited[n - 1][1] : cited[n - 1][2]])
-            )  # fmt: skip
+            quoted = cited(claim, texts)
+            kept = tuple(n for n in verdict.supporting if ask(verdict.text, quoted[n - 1]))
             verdict = replace(verdict, supporting=kept, reason="" if kept else "judge: no")
         out.append(verdict)
     return out, (time.monotonic() - started) / asked if asked else 0.0

@@ -70,8 +70,12 @@ def items_groups(items: Sequence[Item]) -> list[list[Pair]]:
 
 
 def auc(scored: Sequence[Scored]) -> float:
-    pos = np.array([s.best for s in scored if s.answerable])
-    neg = np.array([s.best for s in scored if not s.answerable])
+    return auc_of(np.array([s.answerable for s in scored]), np.array([s.best for s in scored]))
+
+
+def auc_of(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Probability that a positive (labels True) outscores a negative, by ranks."""
+    pos, neg = scores[labels], scores[~labels]
     if not len(pos) or not len(neg):
         return float("nan")
     ranks = np.concatenate([pos, neg]).argsort().argsort() + 1.0
