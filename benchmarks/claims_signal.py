@@ -1,6 +1,6 @@
 """The trained answer model as one more signal for the written-answer verifier, measured on claims.
 
-For every claim of one half of the labelled claims set (assistant/evaluation/claims.jsonl), the
+For every claim of one side of the labelled claims set (assistant/evaluation/claims.jsonl), the
 verifier's verdict as `assistant eval --claims` gives it, and the answer model's probability
 (assistant/models/reader) that the cited sentence "answers" the claim read as a question, the
 best over its cited sentences. Prints the answerability AUC of that probability over all claims
