@@ -40,6 +40,7 @@ def add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
     p.add_argument("--keep", default=d.keep, help=f"kinds of pair taken whole (default {d.keep})")
     p.add_argument("--fill", default=d.fill, help=f"kinds drawn from; all: any (default {d.fill})")
+    p.add_argument("--context", action="store_true", help="pairs also read the sentence before")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps (smoke test)")
 
 
@@ -54,7 +55,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     plan = Plan(
         pairs=args.pairs, layers=args.layers, max_tokens=args.max_tokens,
         minutes=args.minutes, threads=args.threads, seed=args.seed, steps=args.steps,
-        init=args.init, lr=args.lr, keep=args.keep, fill=args.fill,
+        init=args.init, lr=args.lr, keep=args.keep, fill=args.fill, context=args.context,
     )  # fmt: skip
     try:
         if args.data_from:

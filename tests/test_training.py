@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.quoting.reader import reader
+from assistant.answering.quoting.reader import pair_text, reader
 from assistant.evaluation.squad.data import FIT, REPORT
 from assistant.training.data import DataError, build_files, calibration_articles
 from assistant.training.pages import HELD_BACK, Item, read_folder, read_page
@@ -49,9 +49,9 @@ def test_pairs_label_the_answer_sentence_and_hardest_negatives_first() -> None:
     context = "Paris is big. The capital of France is Paris. Cats sleep."
     item = Item("France", 0, context, "q", "What is the capital of France?", ("Paris is big",))
     pairs = question_pairs(item, 1, "squad1")
-    assert [(p.sentence, p.label) for p in pairs] == [
-        ("Paris is big.", 1),
-        ("The capital of France is Paris.", 0),  # shares the most words: the hard negative
+    assert [(p.sentence, p.label, p.context) for p in pairs] == [
+        ("Paris is big.", 1, ""),  # a paragraph's first sentence: nothing before it
+        ("The capital of France is Paris.", 0, "Paris is big."),  # the most shared words
     ]
     unanswerable = question_pairs(Item("France", 0, context, "u", "Who?", ()), 9, "squad2")
     assert {p.label for p in unanswerable} == {0} and len(unanswerable) == 3
@@ -97,9 +97,13 @@ def test_a_snapshot_with_the_wrong_counts_is_refused(tmp_path: Path) -> None:
         build_files(tmp_path, tmp_path / "out")
 
 
-def test_a_few_training_steps_export_a_model_the_reader_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("context", [False, True])
+def test_a_few_training_steps_export_a_model_the_reader_loads(
+    tmp_path: Path, context: bool
+) -> None:
     """The smoke test of the whole training path: two steps of a one-layer model on a tiny
-    slice, exported to int8 ONNX and scored by the runtime reader."""
+    slice, exported to int8 ONNX and scored by the runtime reader (which learns from the export
+    whether the model reads the sentence before)."""
     from assistant.training.export import export
     from assistant.training.plan import Plan
     from assistant.training.train import train
@@ -108,16 +112,18 @@ def test_a_few_training_steps_export_a_model_the_reader_loads(tmp_path: Path) ->
     data.mkdir()
     rows = [
         {"question": "What is the capital of France?", "sentence": s, "label": y,
-         "group": "g", "kind": k}
+         "group": "g", "kind": k, "context": "France is in Europe."}
         for s, y, k in [("Paris is the capital of France.", 1, "squad1"),
                         ("Cats sleep a lot.", 0, "squad1"), ("Dogs bark.", 0, "near_miss")] * 4
     ]  # fmt: skip
     (data / "train.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
-    plan = Plan(pairs=12, layers=1, max_tokens=32, batch=4, threads=1, steps=2)
+    plan = Plan(pairs=12, layers=1, max_tokens=32, batch=4, threads=1, steps=2, context=context)
     checkpoint = train(data, tmp_path / "run", plan)
     folder = tmp_path / "reader"
     export(checkpoint, plan, folder)
-    probs = reader(folder).probabilities("What is the capital?", ["Paris is.", "Cats."])
+    model = reader(folder)
+    assert model.context is context
+    probs = model.probabilities("What is the capital?", ["Paris is.", "Cats."], ["France.", ""])
     assert probs.shape == (2,) and ((probs > 0) & (probs < 1)).all()
 
 
@@ -130,7 +136,24 @@ def test_cross_negatives_come_from_the_articles_other_paragraphs() -> None:
         Item("A", 1, "France has a capital city. Dogs bark.", "q2", "Do dogs bark?", ("bark",)),
     ]  # fmt: skip
     cross = [p for p in build(items, 9, 0.0, "squad1", 0, cross=1) if p.kind == "cross"]
-    assert [(p.group, p.sentence, p.label) for p in cross] == [
-        ("q1", "France has a capital city.", 0),  # the other paragraph's most overlapping
-        ("q2", "The capital of France is Paris.", 0),  # none overlaps: the first
+    assert [(p.group, p.sentence, p.label, p.context) for p in cross] == [
+        ("q1", "France has a capital city.", 0, ""),  # the other paragraph's most overlapping
+        ("q2", "The capital of France is Paris.", 0, ""),  # none overlaps: the first
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "previous", "read"),
+    [
+        ("It forms oxides.", "", "It forms oxides."),
+        (
+            "It forms oxides.",
+            "Oxygen is an element.",
+            "It forms oxides. [SEP] Oxygen is an element.",
+        ),
+    ],
+)
+def test_a_context_model_reads_the_sentence_then_the_one_before(
+    sentence: str, previous: str, read: str
+) -> None:
+    assert pair_text(sentence, previous) == read

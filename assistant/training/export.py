@@ -52,7 +52,8 @@ def export(
             str(plain), str(folder / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
         )
     shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
-    settings = {"max_tokens": plan.max_tokens, "layers": plan.layers, "base": "all-MiniLM-L6-v2"}
+    settings = {"max_tokens": plan.max_tokens, "layers": plan.layers, "base": "all-MiniLM-L6-v2",
+                "context": plan.context}  # fmt: skip
     (folder / "reader.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
     if data is not None and (data / "counts.json").exists():
         shutil.copyfile(data / "counts.json", folder / "data.json")

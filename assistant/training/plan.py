@@ -20,4 +20,5 @@ class Plan:
     init: str = ""  # a checkpoint whose weights a second stage starts from
     keep: str = "squad2,unanswerable,near_miss"  # kinds of pair taken whole: abstention's
     fill: str = "squad1"  # kinds the rest is drawn from ("all": every kind)
+    context: bool = False  # pairs also read the sentence before (answering/quoting/reader.py)
     steps: int = 0  # stop after this many steps (0: the whole pass); a smoke test's few

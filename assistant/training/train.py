@@ -82,7 +82,7 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     net.train()
     while step < last and time.monotonic() - started < plan.minutes * 60:
         batch = pairs[step * plan.batch : (step + 1) * plan.batch]
-        x = m.encode(tok, [(p.question, p.sentence) for p in batch])
+        x = m.encode(tok, [m.pair(p, plan.context) for p in batch])
         logits = net(**{k: torch.from_numpy(v) for k, v in x.items()})
         loss = loss_fn(logits, torch.tensor([float(p.label) for p in batch]))
         opt.zero_grad()

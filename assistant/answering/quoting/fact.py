@@ -64,10 +64,11 @@ def choosing(q: Question, library: Library) -> Choice:
     t = library.thresholds
     idf = library.keyword.idf
     scored = score_sentences(q.query, found.vector, sentences, idf, t)
+    before = previous_sentences(sentences)
     if t.reader:
-        scored = read(q.query, scored, t.reader_candidates, t.reader_mix)
+        scored = read(q.query, scored, before, t.reader_candidates, t.reader_mix)
     checked = [s.sentence.text for s in scored[: t.candidates]]
-    accept = acceptor(q, previous_sentences(sentences), checked)
+    accept = acceptor(q, before, checked)
     passages = [h.chunk.text for h in found.hits]
     c = abstain.context(q.text, q.query, idf, passages, q.oov_share)
 
@@ -81,11 +82,19 @@ def choosing(q: Question, library: Library) -> Choice:
     return Choice(found.hits, sentences, scored, accept, describe, chosen)
 
 
-def read(question: str, scored: list[Scored], candidates: int, mix: float) -> list[Scored]:
-    """The best `candidates` sentences read by the answer model, best first by probability plus
-    `mix` times their similarity score, then the rest in their order."""
+def read(
+    question: str,
+    scored: list[Scored],
+    before: dict[tuple[str, int], str],
+    candidates: int,
+    mix: float,
+) -> list[Scored]:
+    """The best `candidates` sentences read by the answer model (with the retrieved sentence
+    before each, where there is one), best first by probability plus `mix` times their
+    similarity score, then the rest in their order."""
     top = scored[:candidates]
-    probs = reader().probabilities(question, [s.sentence.text for s in top])
+    previous = [before.get((s.sentence.source, s.sentence.start), "") for s in top]
+    probs = reader().probabilities(question, [s.sentence.text for s in top], previous)
     read_ = [replace(s, read=float(p)) for s, p in zip(top, probs, strict=True)]
     read_.sort(key=lambda s: -((s.read or 0.0) + mix * s.score))
     return read_ + scored[candidates:]

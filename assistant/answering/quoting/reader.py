@@ -2,8 +2,9 @@
 
 A small cross-encoder (all-MiniLM-L6-v2 cut to 4 layers, fine-tuned on SQuAD by
 assistant/training/; its card: assistant/models/reader/CARD.md) shipped as int8 ONNX inside the
-package. `Reader.probabilities(question, sentences)` scores every (question, sentence) pair on
-one thread and returns the probability that each sentence answers the question. It loads
+package. `Reader.probabilities(question, sentences, previous)` scores every (question, sentence)
+pair on one thread and returns the probability that each sentence answers the question; a model
+trained with context (its reader.json says so) also reads the sentence before each one. It loads
 once, on first use, and is shared between threads (onnxruntime sessions and tokenizers may be
 called from several at once). Left out: which sentences to put to it and what to do with the
 scores (fact.py), and training (assistant/training/, which needs torch; this needs only
@@ -28,17 +29,29 @@ _LOCK = threading.Lock()
 _LOADED: dict[Path, Reader] = {}
 
 
+def pair_text(sentence: str, previous: str) -> str:
+    """What a context model reads as a pair's second part: the sentence, then the one before it
+    (after it, so that truncation cuts the context first). Training uses the same join."""
+    return f"{sentence} [SEP] {previous}" if previous else sentence
+
+
 @dataclass(frozen=True)
 class Reader:
     folder: Path
     session: Any  # onnxruntime.InferenceSession
     tokenizer: Any  # tokenizers.Tokenizer, truncating pairs longest-first
+    context: bool = False  # the model reads the sentence before each candidate too
 
-    def probabilities(self, question: str, sentences: Sequence[str]) -> np.ndarray:
-        """Each sentence's probability of answering the question. Pairs run one by one,
+    def probabilities(
+        self, question: str, sentences: Sequence[str], previous: Sequence[str] = ()
+    ) -> np.ndarray:
+        """Each sentence's probability of answering the question; `previous` holds the sentence
+        before each ("" where none is known), read only by a context model. Pairs run one by one,
         unpadded: as fast here as one padded batch, and each probability is the sentence's own
         (dynamic int8 quantises a call's activations together, so in a batch the others would
         move it by a few hundredths)."""
+        if self.context and previous:
+            sentences = [pair_text(s, b) for s, b in zip(sentences, previous, strict=True)]
         logits = np.zeros(len(sentences), dtype=np.float64)
         for i, e in enumerate(self.tokenizer.encode_batch([(question, s) for s in sentences])):
             feed = {
@@ -76,9 +89,10 @@ def _load(folder: Path) -> Reader:
             str(model), options, providers=["CPUExecutionProvider"]
         )
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        max_tokens = int(json.loads(settings.read_text(encoding="utf-8"))["max_tokens"])
+        given = json.loads(settings.read_text(encoding="utf-8"))
+        max_tokens, context = int(given["max_tokens"]), bool(given.get("context", False))
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelNotFound(f"cannot load the answer model in {folder}: {exc}") from exc
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=max_tokens, strategy="longest_first")
-    return Reader(folder, session, tokenizer)
+    return Reader(folder, session, tokenizer, context)
