@@ -65,20 +65,16 @@ def question_pairs(item: Item, negatives: int, kind: str) -> list[Pair]:
     if item.answers and gold is None:
         return []
     others = sorted(
-        (t for i, t in enumerate(texts) if i != gold),
-        key=lambda t: -_overlap(item.question, t),
+        (i for i in range(len(texts)) if i != gold),
+        key=lambda i: -_overlap(item.question, texts[i]),
     )
-    before = dict(zip(texts[1:], texts[:-1], strict=True))
-    out = (
-        [Pair(item.question, texts[gold], 1, item.qid, kind, before.get(texts[gold], ""))]
-        if gold is not None
-        else []
-    )
+
+    def pair(i: int, label: int, kind: str) -> Pair:
+        return Pair(item.question, texts[i], label, item.qid, kind, texts[i - 1] if i else "")
+
+    out = [pair(gold, 1, kind)] if gold is not None else []
     negative_kind = kind if item.answers else "unanswerable"
-    out += [
-        Pair(item.question, t, 0, item.qid, negative_kind, before.get(t, ""))
-        for t in others[:negatives]
-    ]
+    out += [pair(i, 0, negative_kind) for i in others[:negatives]]
     return out
 
 
