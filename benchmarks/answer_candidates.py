@@ -6,13 +6,16 @@ similarity score, passage rank, whether they pass the answer-type check, whether
 string). `rank OUT...` re-ranks those candidates offline by other mixes of the same signals and
 prints how often the first accepted one holds a gold string. `abstain DEV FIT` adds list-level
 features (all 16 probabilities, not the best one alone) to the answer-or-abstain model and
-measures them by a 2-fold check over the FIT articles. Figures: docs/answer-model.md, "Sentence
-choice" and "Abstention". Never reads REPORT, holdout or the blind sets.
+measures them by a 2-fold check over the FIT articles. `cost FOLDER...` times exported models
+scoring 16 sentences of the bundled sources for 40 dev questions, three rounds. Figures:
+docs/answer-model.md, "Sentence choice" and "Abstention". Never reads REPORT, holdout or the
+blind sets.
 
     .venv/bin/python benchmarks/answer_candidates.py record dev dev.jsonl
     .venv/bin/python benchmarks/answer_candidates.py record fit fit.jsonl
     .venv/bin/python benchmarks/answer_candidates.py rank fit.jsonl dev.jsonl
     .venv/bin/python benchmarks/answer_candidates.py abstain dev.jsonl fit.jsonl
+    .venv/bin/python benchmarks/answer_candidates.py cost assistant/models/reader OTHER_EXPORT
 """
 
 from __future__ import annotations
@@ -161,6 +164,28 @@ def _choose(dev: Any, squad: Any) -> tuple[float, np.ndarray]:
     return best[1], best[2]
 
 
+def cost(folders: list[str]) -> None:
+    import re
+    import time
+
+    from assistant.answering.quoting.reader import reader
+    from assistant.evaluation.run import SETS, load
+
+    questions = [q["question"] for q in load(SETS["dev"])][:40]
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(Path("sources").glob("*.txt")))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if 40 < len(s) < 300][:200]
+    for folder in folders:
+        model, times = reader(Path(folder).resolve()), []
+        for _ in range(3):
+            for i, q in enumerate(questions):
+                batch = sentences[(i * 16) % 180 : (i * 16) % 180 + 16]
+                started = time.perf_counter()
+                model.probabilities(q, batch)
+                times.append(time.perf_counter() - started)
+        p50, p95 = np.percentile(times, [50, 95]) * 1000
+        print(f"{folder}: 16 candidates p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "record":
@@ -169,5 +194,7 @@ if __name__ == "__main__":
         rank(args)
     elif command == "abstain":
         abstain(*args)
+    elif command == "cost":
+        cost(args)
     else:
         raise SystemExit(__doc__)
