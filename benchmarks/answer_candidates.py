@@ -120,7 +120,7 @@ def list_features(q: Row) -> list[float]:
 
 
 def abstain(dev_path: str, fit_path: str) -> None:
-    from assistant.evaluation.calibrate import Corpus, rates
+    from assistant.evaluation.calibrate import Corpus, choose, rates
 
     dev, fit_qs = load(dev_path), load(fit_path)
     ends = np.cumsum((0, *FIT_ARTICLES))
@@ -139,29 +139,11 @@ def abstain(dev_path: str, fit_path: str) -> None:
             train = [q for i in range(4) if i not in held for q in articles[i]]
             test = [q for i in held for q in articles[i]]
             d, s = corpus(dev, extra), corpus(train, extra)
-            bias, w = _choose(d, s)
+            bias, w, _ = choose(d, s, say=lambda line: None)
             found.append(rates(bias, w, corpus(test, extra)) + rates(bias, w, d))
         f = np.array(found).mean(0)
         print(f"{'with' if extra else 'without'} list features: held-out FIT abstained "
               f"{f[0]:.3f} at {f[1]:.3f} false; dev {f[2]:.3f} at {f[3]:.3f}")  # fmt: skip
-
-
-def _choose(dev: Any, squad: Any) -> tuple[float, np.ndarray]:
-    """calibrate.choose without its printing: the grid point abstaining most within ceilings."""
-    from assistant.evaluation.calibrate import GRID, MAX_FALSE, bias_for, fit, rates
-
-    best: tuple[float, float, np.ndarray] | None = None
-    x, y = np.vstack([dev.x, squad.x]), np.r_[dev.y, squad.y]
-    for weight, l2 in GRID:
-        sw = np.r_[np.full(len(dev.y), weight / len(dev.y)),
-                   np.full(len(squad.y), (1 - weight) / len(squad.y))] * len(y)  # fmt: skip
-        w = fit(x, y, sw, l2)
-        bias = max(bias_for(w, dev, MAX_FALSE["dev"]), bias_for(w, squad, MAX_FALSE["squad"]))
-        mean = (rates(bias, w, dev)[0] + rates(bias, w, squad)[0]) / 2
-        if best is None or mean > best[0]:
-            best = (mean, bias, w)
-    assert best is not None
-    return best[1], best[2]
 
 
 def cost(folders: list[str]) -> None:

@@ -17,6 +17,7 @@ Run: python -m assistant.evaluation.calibrate
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -99,7 +100,11 @@ def rates(bias: float, w: np.ndarray, c: Corpus) -> tuple[float, float]:
     return float(abstained), float(false)
 
 
-def choose(dev: Corpus, squad: Corpus) -> tuple[float, np.ndarray, str]:
+def choose(
+    dev: Corpus, squad: Corpus, say: Callable[[str], object] = print
+) -> tuple[float, np.ndarray, str]:
+    """The grid point abstaining on the most unanswerable questions, averaged over the two
+    corpora, within both ceilings: (bias, weights, its line); `say` gets every point's line."""
     best: tuple[float, float, np.ndarray, str] | None = None
     x, y = np.vstack([dev.x, squad.x]), np.r_[dev.y, squad.y]
     for weight, l2 in GRID:
@@ -109,7 +114,7 @@ def choose(dev: Corpus, squad: Corpus) -> tuple[float, np.ndarray, str]:
         bias = max(bias_for(w, dev, MAX_FALSE["dev"]), bias_for(w, squad, MAX_FALSE["squad"]))
         (da, df), (sa, sf) = rates(bias, w, dev), rates(bias, w, squad)
         line = f"dev share {weight}, l2 {l2}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
-        print(line + "  (unanswerable abstained / false abstentions)")
+        say(line + "  (unanswerable abstained / false abstentions)")
         if best is None or (da + sa) / 2 > best[0]:
             best = ((da + sa) / 2, bias, w, line)
     assert best is not None
