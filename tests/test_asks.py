@@ -16,6 +16,11 @@ HQ = (
 )
 YAQUB = "Mullah Yaqub, the all-powerful defense minister of the Taliban, offered to send troops."
 ISI = "A senior Pakistani general, who until recently headed Pakistan's ISI, visited Kabul."
+GENERAL = (
+    "A senior Pakistani general, who until recently headed Pakistan’s Inter-Services "
+    "Intelligence (ISI), had to visit Kabul for talks with the TTP."
+)
+EIGHTIES = "Pakistan assumed a major role in Afghanistan in the 1980s."
 LINE = "The Taliban remain unwilling to recognize the Durand Line as the border."
 RETURN = "The Taliban fell in 2001 and returned 20 years later."
 
@@ -35,10 +40,12 @@ RETURN = "The Taliban fell in 2001 and returned 20 years later."
         ("Which British official is the line named after?", "person"),
         ("What is the capital of Balochistan?", "place"),
         ("Which party does Sharif lead?", "org"),
-        ("What is the name of the former ISI chief?", "name"),
+        ("What is the name of the former ISI chief?", "person"),  # a chief's name is a person's
+        ("What is the name of the militant group?", "name"),
         ("What is the title of the report?", "name"),
-        ("What's the name of the former ISI chief?", "name"),  # the tagger splits "What's"
-        ("name of the Haqqani network's leader?", "name"),  # no wh-word at all
+        ("What's the name of the former ISI chief?", "person"),  # the tagger splits "What's"
+        ("name of the Haqqani network's leader?", "person"),  # no wh-word at all
+        ("In what decade did Pakistan back the mujahideen?", "decade"),
         ("the title of the report?", "name"),
         ("Which air base did the drones fly from?", "place"),
         ("What is Pakistan's GDP?", "number"),  # GDP is tagged as a proper noun
@@ -70,6 +77,12 @@ def test_analyse_finds_the_answer_type(question: str, kind: str) -> None:
         ("What is the name of the former ISI chief?", ISI, False),  # described, never named
         ("What's the name of the former ISI chief?", ISI, False),
         ("name of the former ISI chief?", ISI, False),
+        # an agency named beside "general" is not the general's name
+        ("What is the name of the Pakistani general who went to Kabul for talks?", GENERAL, False),
+        ("What is the name of the general?", "General Qamar Bajwa visited Kabul.", True),
+        ("In what year did the U.S. invade Afghanistan?", EIGHTIES, False),  # a decade, no year
+        ("In what decade did Pakistan back the mujahideen?", EIGHTIES, True),
+        ("In what year did the U.S. invade Afghanistan?", "The U.S. invaded in 2001.", True),
         ("How long is the Durand Line in kilometers?", LINE, False),
         ("How many years passed between 2001 and the Taliban's return?", RETURN, True),
         ("For how long did Imran Khan rule?", "Imran Khan ruled for the past four years.", True),

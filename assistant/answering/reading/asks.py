@@ -59,11 +59,13 @@ _MONTH = re.compile(
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b\d0s\b")
+_A_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
 @dataclass(frozen=True)
 class Asks:
-    kind: str = ""  # person, agent, number, date, day, year, month, place, org, name; "" for any
+    kind: str = ""  # person, agent, number, date, day, year, decade, month, place, org, name
+    # ("" asks for any kind)
     counted: str = ""  # stem of the noun a "how many" question counts
     focus: tuple[str, ...] = ()  # stems of the role noun phrase the answer sentence must hold
     near: str = ""  # "name of the X": stem of X; the named entity must stand beside it
@@ -114,7 +116,9 @@ def _analyse(question: Tagged) -> Asks:
 def _name(question: Tagged, wh: int, dates: tuple[str, ...]) -> Asks:
     start = _after_of(question, wh)
     focus, head = _np(question, start)
-    return Asks("name", focus=focus, near=head, dates=dates)
+    # "the name of the general" wants a person's name: an agency beside the word is no answer
+    kind = "person" if head in PERSON_NOUNS else "name"
+    return Asks(kind, focus=focus, near=head, dates=dates)
 
 
 def _typed(question: Tagged, words: list[str], wh: int, dates: tuple[str, ...]) -> Asks:
@@ -150,8 +154,10 @@ def _what(
 ) -> Asks:  # fmt: skip
     # "which British official ...": the head of the phrase after the wh-word
     noun = head if next_word in _IS else _np(question, wh + 1)[1] or next_word
-    if noun in {"year", "decade", "century"}:
+    if noun == "year":
         return Asks("year")
+    if noun in {"decade", "century"}:
+        return Asks("decade")
     if noun == "month":
         return Asks("month")
     if noun in {"date", "day"}:
@@ -251,9 +257,11 @@ def holds(asks: Asks, question: Tagged, sentence: Tagged, before: str = "") -> b
     new = [e for e in sentence.entities if not _within(e, sentence, asked)]
     if asks.kind == "number":
         return _number(asks, sentence, new, stems)
-    if asks.kind in {"date", "day", "year", "month"}:
+    if asks.kind in {"date", "day", "year", "decade", "month"}:
         dates = [e.text for e in new if e.label == "DATE"]
-        if asks.kind == "year":
+        if asks.kind == "year":  # "in what year": 2001, not "the 1980s"
+            return any(_A_YEAR.search(d) for d in dates)
+        if asks.kind == "decade":
             return any(_YEAR.search(d) for d in dates)
         if asks.kind == "month":
             return any(_MONTH.search(d) for d in dates)
