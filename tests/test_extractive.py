@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from assistant.answering.quoting.extractive import (
     Thresholds,
     compose,
     decide,
+    decide_read,
     quote_window,
 )
 
@@ -50,6 +53,23 @@ def test_abstains(unknown: list[str], thresholds: Thresholds, holds: bool) -> No
     question = "How many?"
     answer = compose(question, question, decision, [])
     assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("probability", "floor", "quoted"),
+    [
+        (0.015, 0.02, False),  # the answer model all but rules it out: no features outweigh that
+        (0.015, 0.0, True),
+        (0.02, 0.02, True),
+        (0.9, 0.02, True),
+    ],
+)
+def test_the_answer_models_floor(probability: float, floor: float, quoted: bool) -> None:
+    t = Thresholds(reader_bias=10.0, reader_floor=floor)
+    best = replace(scored("Biryani is cooked with rice.", 0, 1.0), read=probability)
+    decision = decide_read([best], [], t, describe=FLAT)
+    assert bool(decision.chosen) is quoted
+    assert bool(decision.features) is quoted  # under the floor it abstains as a hard rule does
 
 
 def test_compose_numbers_markers_in_citation_order() -> None:
