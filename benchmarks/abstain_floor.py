@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,9 @@ from assistant.core.settings import Settings
 from assistant.evaluation import calibrate as cal
 from assistant.evaluation.run import SETS, load
 
-FIT_ARTICLES = (208, 424, 255, 373)  # questions per FIT article, in the file's order
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.answer_candidates import FIT_ARTICLES, FOLDS
+
 FLOORS = (0.0, 0.01, 0.02)
 
 
@@ -66,8 +69,7 @@ def weights_for(dev: cal.Corpus, fit: cal.Corpus, floor: float, keep: bool) -> n
     else:
         bias, w, _ = cal.choose(d, f, say=lambda line: None)
         w = np.r_[bias, w[1:]]
-    bias = max(cal.bias_for(w, d, cal.MAX_FALSE["dev"]), cal.bias_for(w, f, cal.MAX_FALSE["squad"]))
-    return np.r_[bias, w[1:]]
+    return np.r_[cal.bias_within(w, d, f), w[1:]]
 
 
 def main() -> None:
@@ -87,7 +89,7 @@ def main() -> None:
             (da, df), (fa, ff) = (cal.rates(w[0], w, cal.floored(c, floor)) for c in (dev, fit))
             ga, gf = cal.rates(w[0], w, cal.floored(grown, floor))
             folds = []
-            for held in ((0, 1), (2, 3), (0, 2), (1, 3)):
+            for held in FOLDS:
                 train = merge([parts[i] for i in range(4) if i not in held])
                 test = merge([parts[i] for i in held])
                 v = weights_for(dev, train, floor, keep)

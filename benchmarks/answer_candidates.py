@@ -31,6 +31,7 @@ import numpy as np
 
 Row = dict[str, Any]
 FIT_ARTICLES = (208, 424, 255, 373)  # questions per FIT article, in the file's order
+FOLDS = ((0, 1), (2, 3), (0, 2), (1, 3))  # the FIT articles held out in turn, two at a time
 
 
 def record(which: str, out: Path) -> None:
@@ -135,7 +136,7 @@ def abstain(dev_path: str, fit_path: str) -> None:
 
     for extra in (False, True):
         found = []
-        for held in ((0, 1), (2, 3), (0, 2), (1, 3)):
+        for held in FOLDS:
             train = [q for i in range(4) if i not in held for q in articles[i]]
             test = [q for i in held for q in articles[i]]
             d, s = corpus(dev, extra), corpus(train, extra)

@@ -101,6 +101,11 @@ def bias_for(w: np.ndarray, c: Corpus, max_false: float) -> float:
     return float(w[0] - min(0.0, z[max(0, allowed)] - 1e-6)) if len(z) else float(w[0])
 
 
+def bias_within(w: np.ndarray, dev: Corpus, squad: Corpus) -> float:
+    """The largest bias that keeps both corpora within their false-abstention ceilings."""
+    return max(bias_for(w, dev, MAX_FALSE["dev"]), bias_for(w, squad, MAX_FALSE["squad"]))
+
+
 def rates(bias: float, w: np.ndarray, c: Corpus) -> tuple[float, float]:
     """(unanswerable abstained, false abstentions), hard-rule abstentions included."""
     z = bias + c.x @ w[1:]
@@ -121,7 +126,7 @@ def choose(
         sw = np.r_[np.full(len(dev.y), weight / len(dev.y)),
                    np.full(len(squad.y), (1 - weight) / len(squad.y))] * len(y)  # fmt: skip
         w = fit(x, y, sw, l2)
-        bias = max(bias_for(w, dev, MAX_FALSE["dev"]), bias_for(w, squad, MAX_FALSE["squad"]))
+        bias = bias_within(w, dev, squad)
         (da, df), (sa, sf) = rates(bias, w, dev), rates(bias, w, squad)
         line = f"dev share {weight}, l2 {l2}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
         say(line + "  (unanswerable abstained / false abstentions)")
@@ -150,7 +155,7 @@ def choose_floor(dev: Corpus, squad: Corpus, w: np.ndarray) -> tuple[float, floa
     best: tuple[float, float, float, str] | None = None
     for floor in FLOORS:
         d, s = floored(dev, floor), floored(squad, floor)
-        bias = max(bias_for(w, d, MAX_FALSE["dev"]), bias_for(w, s, MAX_FALSE["squad"]))
+        bias = bias_within(w, d, s)
         (da, df), (sa, sf) = rates(bias, w, d), rates(bias, w, s)
         line = f"floor {floor}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
         print(line + "  (unanswerable abstained / false abstentions)")
