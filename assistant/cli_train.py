@@ -36,11 +36,21 @@ def add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--minutes", type=float, default=d.minutes, help="time budget of this run")
     p.add_argument("--threads", type=int, default=d.threads, help=f"threads (default {d.threads})")
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed (default {d.seed})")
-    p.add_argument("--init", default="", help="start from this checkpoint's weights (a 2nd stage)")
+    p.add_argument(
+        "--init",
+        default="",
+        help="start from this checkpoint's weights, or a shipped model.onnx's (a later stage)",
+    )
     p.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
     p.add_argument("--keep", default=d.keep, help=f"kinds of pair taken whole (default {d.keep})")
     p.add_argument("--fill", default=d.fill, help=f"kinds drawn from; all: any (default {d.fill})")
     p.add_argument("--context", action="store_true", help="pairs also read the sentence before")
+    p.add_argument(
+        "--groups",
+        type=int,
+        default=0,
+        help="train listwise on this many candidate groups instead of pairs (0: pairs)",
+    )
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps (smoke test)")
 
 
@@ -56,6 +66,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         pairs=args.pairs, layers=args.layers, max_tokens=args.max_tokens,
         minutes=args.minutes, threads=args.threads, seed=args.seed, steps=args.steps,
         init=args.init, lr=args.lr, keep=args.keep, fill=args.fill, context=args.context,
+        groups=args.groups,
     )  # fmt: skip
     try:
         if args.data_from:

@@ -157,3 +157,87 @@ def test_a_context_model_reads_the_sentence_then_the_one_before(
     sentence: str, previous: str, read: str
 ) -> None:
     assert pair_text(sentence, previous) == read
+
+
+def _group(answer: int, n: int = 3) -> object:
+    from assistant.training.groups import Group
+
+    return Group("q?", [f"s{i}" for i in range(n)], [""] * n, answer, "squad1", "g")
+
+
+@pytest.mark.parametrize(
+    ("answer", "better", "worse"),
+    [
+        (0, [3.0, -1.0, -1.0], [-1.0, 3.0, -1.0]),  # the answer first beats a look-alike first
+        (1, [-2.0, 2.0, -2.0], [2.0, 2.0, -2.0]),  # ... and beats a tie with one
+        (-1, [-3.0, -3.0, -3.0], [2.0, -3.0, -3.0]),  # none answers: all low beats one high
+        (-1, [-3.0, -3.0, -3.0], [-0.5, -0.5, -0.5]),  # ... the lower the better
+    ],
+)
+def test_the_group_loss_rewards_the_answer_first_and_none_when_none_answers(
+    answer: int, better: list[float], worse: list[float]
+) -> None:
+    import torch
+
+    from assistant.training.train import group_loss
+
+    batch = [_group(answer)]
+    assert group_loss(torch.tensor(better), batch) < group_loss(torch.tensor(worse), batch)  # type: ignore[list-item]
+
+
+def test_groups_hold_the_answer_first_then_own_and_other_paragraphs_look_alikes() -> None:
+    from assistant.training.groups import build
+
+    items = [
+        Item("A", 0, "The capital of France is Paris. Cats sleep.", "q1",
+             "What is the capital of France?", ("Paris",)),
+        Item("A", 1, "France has a capital city. Dogs bark.", "q2", "Why do dogs bark?", ()),
+    ]  # fmt: skip
+    found = {x.group: x for x in build(items, "squad2", 0.0, 0)}
+    assert found["q1"].sentences == [
+        "The capital of France is Paris.", "Cats sleep.",  # the answer, then its paragraph's
+        "France has a capital city.", "Dogs bark.",  # the other paragraph's, most alike first
+    ]  # fmt: skip
+    assert (found["q1"].answer, found["q1"].kind) == (0, "squad2")
+    assert (found["q2"].answer, found["q2"].kind) == (-1, "unanswerable")
+    assert found["q2"].sentences[:2] == ["Dogs bark.", "France has a capital city."]
+
+
+def test_the_shipped_model_dequantised_reads_like_the_shipped_model() -> None:
+    """A later stage starts from the package's int8 model: its dequantised weights must be the
+    same model (the int8 runtime quantises activations too, so only close, not equal)."""
+    import torch
+
+    from assistant.answering.quoting.reader import FOLDER
+    from assistant.training import model as m
+    from assistant.training.dequant import state_dict
+
+    net = m.build(m.base_folder(), 4)
+    net.load_state_dict(state_dict(FOLDER / "model.onnx"))
+    net.eval()
+    question = "Who replaced Imran Khan?"
+    texts = ["He has been replaced by Shehbaz Sharif.", "Khan refused to accept it.", "Dogs bark."]
+    x = m.encode(m.tokenizer(m.base_folder(), 80), [(question, t) for t in texts])
+    with torch.no_grad():
+        ours = torch.sigmoid(net(**{k: torch.from_numpy(v) for k, v in x.items()})).numpy()
+    shipped = reader().probabilities(question, texts)
+    assert abs(ours - shipped).max() < 0.05
+    assert list(ours.argsort()) == list(shipped.argsort())
+
+
+def test_a_listwise_step_runs_from_the_shipped_model(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    from assistant.answering.quoting.reader import FOLDER
+    from assistant.training.plan import Plan
+    from assistant.training.train import train
+
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [asdict(_group(a)) | {"kind": k} for a, k in [(0, "squad1"), (-1, "unanswerable")] * 4]  # type: ignore[call-overload]
+    (data / "groups.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
+    plan = Plan(groups=8, max_tokens=16, threads=1, steps=1, init=str(FOLDER / "model.onnx"))
+    checkpoint = train(data, tmp_path / "run", plan)
+    import torch
+
+    assert torch.load(checkpoint, weights_only=False)["step"] == 1

@@ -4,7 +4,8 @@
 questions) and the SQuAD 2.0 dev articles outside pages.HELD_BACK (explore/v2.0/dev/, 19 articles,
 5,795 questions, 2,777 unanswerable), checks those counts, and writes three JSONL files of pairs:
 train.jsonl (SQuAD 1.1, near misses, and 15 of the 19 articles), calibrate.jsonl (every sentence
-of every question of the other 4, for thresholds and figures) and counts.json.
+of every question of the other 4, for thresholds and figures) and counts.json; and the same
+training questions as candidate groups for a listwise run, groups.jsonl (groups.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.training import groups
 from assistant.training.pages import HELD_BACK, Item, read_folder
 from assistant.training.pairs import Pair, build
 
@@ -72,6 +74,13 @@ def build_files(snapshot: Path, out: Path, seed: int = 0) -> dict[str, object]:
         *build(fit2, EVERY_SENTENCE, 0.0, "squad2", seed, CROSS),
     ]
     counts["train"] = _write(out / "train.jsonl", train)
+    counts["groups"] = groups.write(
+        out / "groups.jsonl",
+        [
+            *groups.build(squad1, "squad1", NEAR_SHARE, seed),
+            *groups.build(fit2, "squad2", 0.0, seed),
+        ],
+    )
     counts["calibrate"] = _write(
         out / "calibrate.jsonl", build(cal2, EVERY_SENTENCE, 0.0, "squad2", seed)
     )

@@ -52,7 +52,7 @@ def answer_sentence(item: Item, spans: list[tuple[int, int]]) -> int | None:
     return None
 
 
-def _overlap(question: str, sentence: str) -> float:
+def overlap(question: str, sentence: str) -> float:
     q = set(terms(question))
     return len(q & set(terms(sentence))) / (len(q) or 1)
 
@@ -66,7 +66,7 @@ def question_pairs(item: Item, negatives: int, kind: str) -> list[Pair]:
         return []
     others = sorted(
         (i for i in range(len(texts)) if i != gold),
-        key=lambda i: -_overlap(item.question, texts[i]),
+        key=lambda i: -overlap(item.question, texts[i]),
     )
 
     def pair(i: int, label: int, kind: str) -> Pair:
@@ -127,7 +127,7 @@ def build(
     time the candidates come from several passages, not only the answer's own)."""
     rng = random.Random(seed)
     names = article_terms(items)
-    elsewhere = _article_sentences(items) if cross else {}
+    elsewhere = article_sentences(items) if cross else {}
     for item in items:
         yield from question_pairs(item, negatives, kind)
         if item.answers and rng.random() < near_share:
@@ -138,12 +138,14 @@ def build(
             yield from _cross(item, elsewhere[item.article], cross)
 
 
-_Sentence = tuple[int, str, frozenset[str], str]  # paragraph, text, terms, the sentence before
+ArticleSentence = tuple[
+    int, str, frozenset[str], str
+]  # paragraph, text, terms, the sentence before
 
 
-def _article_sentences(items: Iterable[Item]) -> dict[str, list[_Sentence]]:
+def article_sentences(items: Iterable[Item]) -> dict[str, list[ArticleSentence]]:
     """Per article, every sentence with its paragraph, terms and predecessor."""
-    found: dict[str, dict[int, list[_Sentence]]] = defaultdict(dict)
+    found: dict[str, dict[int, list[ArticleSentence]]] = defaultdict(dict)
     for item in items:
         if item.paragraph not in found[item.article]:
             texts = [item.context[a:b] for a, b in sentences(item.context)]
@@ -154,8 +156,17 @@ def _article_sentences(items: Iterable[Item]) -> dict[str, list[_Sentence]]:
     return {a: [s for p in paras.values() for s in p] for a, paras in found.items()}
 
 
-def _cross(item: Item, article: list[_Sentence], n: int) -> list[Pair]:
-    q = frozenset(terms(item.question))
+def elsewhere(
+    item: Item, question: str, article: list[ArticleSentence], n: int
+) -> list[tuple[str, str]]:
+    """The n sentences of item's article outside its paragraph that share most words with
+    question, each with the sentence before it."""
+    q = frozenset(terms(question))
     others = [(len(q & t), s, b) for p, s, t, b in article if p != item.paragraph]
     others.sort(key=lambda o: -o[0])
-    return [Pair(item.question, s, 0, item.qid, "cross", b) for _, s, b in others[:n]]
+    return [(s, b) for _, s, b in others[:n]]
+
+
+def _cross(item: Item, article: list[ArticleSentence], n: int) -> list[Pair]:
+    found = elsewhere(item, item.question, article, n)
+    return [Pair(item.question, s, 0, item.qid, "cross", b) for s, b in found]

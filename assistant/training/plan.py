@@ -21,4 +21,5 @@ class Plan:
     keep: str = "squad2,unanswerable,near_miss"  # kinds of pair taken whole: abstention's
     fill: str = "squad1"  # kinds the rest is drawn from ("all": every kind)
     context: bool = False  # pairs also read the sentence before (answering/quoting/reader.py)
+    groups: int = 0  # > 0: listwise, on this many candidate groups (groups.py), batch / 8 a step
     steps: int = 0  # stop after this many steps (0: the whole pass); a smoke test's few

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from assistant.training import groups as g
 from assistant.training import model as m
 from assistant.training.data import read_pairs
 from assistant.training.pairs import Pair
@@ -39,6 +40,44 @@ def sample(pairs: list[Pair], n: int, seed: int, keep: str, fill: str) -> list[P
     return chosen
 
 
+GROUP = 8  # sentences in a full group: a listwise step takes batch // GROUP groups
+NEAR_MISSES = (
+    1500  # near-miss groups a listwise run takes (the rest: every SQuAD 2.0 group, SQuAD 1.1)
+)
+
+
+def sample_groups(groups: list[g.Group], n: int, seed: int) -> list[list[g.Group]]:
+    """Every SQuAD 2.0 group (answerable and not), NEAR_MISSES near misses, SQuAD 1.1 groups
+    for the rest up to n, shuffled and cut into steps."""
+    rng = random.Random(seed)
+    kept = [x for x in groups if x.kind in ("squad2", "unanswerable")]
+    near = [x for x in groups if x.kind == "near_miss"]
+    rest = [x for x in groups if x.kind == "squad1"]
+    rng.shuffle(near)
+    rng.shuffle(rest)
+    chosen = kept + near[:NEAR_MISSES]
+    chosen += rest[: max(0, n - len(chosen))]
+    rng.shuffle(chosen)
+    return [chosen[i : i + 4] for i in range(0, len(chosen), 4)]
+
+
+def group_loss(logits: torch.Tensor, batch: list[g.Group]) -> torch.Tensor:
+    """Per group, cross-entropy over its sentences and "none of them" (a fixed logit of 0, so
+    that a sigmoid over 0 still reads as answers / does not), plus each pair's own BCE."""
+    losses, at = [], 0
+    labels = torch.zeros(len(logits))
+    for x in batch:
+        n = len(x.sentences)
+        row = torch.cat([logits[at : at + n], torch.zeros(1)])
+        target = x.answer if x.answer >= 0 else n
+        losses.append(torch.nn.functional.cross_entropy(row.unsqueeze(0), torch.tensor([target])))
+        if x.answer >= 0:
+            labels[at + x.answer] = 1.0
+        at += n
+    pointwise = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
+    return torch.stack(losses).mean() + pointwise
+
+
 def _schedule(step: int, total: int, warmup: int) -> float:
     if step < warmup:
         return (step + 1) / warmup
@@ -51,8 +90,17 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     torch.set_num_threads(plan.threads)
     folder = m.base_folder()
     tok = m.tokenizer(folder, plan.max_tokens)
-    pairs = sample(read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, plan.keep, plan.fill)
-    total = len(pairs) // plan.batch
+    steps: list[list[g.Group]] | list[list[Pair]]
+    if plan.groups:
+        steps = sample_groups(g.read(data / "groups.jsonl"), plan.groups, plan.seed)
+    else:
+        pairs = sample(
+            read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, plan.keep, plan.fill
+        )
+        steps = [
+            pairs[i : i + plan.batch] for i in range(0, len(pairs) - plan.batch + 1, plan.batch)
+        ]
+    total = len(steps)
     last = min(total, plan.steps) if plan.steps else total
     net = m.build(folder, plan.layers)
     opt = torch.optim.AdamW(net.parameters(), lr=plan.lr, weight_decay=0.01)
@@ -63,7 +111,7 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     checkpoint = out / "checkpoint.pt"
     step = 0
     if plan.init and not checkpoint.exists():
-        net.load_state_dict(torch.load(plan.init, weights_only=False)["model"])
+        net.load_state_dict(_initial(Path(plan.init)))
     if checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
         net.load_state_dict(state["model"])
@@ -81,10 +129,17 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     loss_fn = torch.nn.BCEWithLogitsLoss()
     net.train()
     while step < last and time.monotonic() - started < plan.minutes * 60:
-        batch = pairs[step * plan.batch : (step + 1) * plan.batch]
-        x = m.encode(tok, [m.pair(p, plan.context) for p in batch])
+        batch = steps[step]
+        if plan.groups:
+            texts = [(x.question, s) for x in batch for s in x.sentences]  # type: ignore[union-attr]
+        else:
+            texts = [m.pair(p, plan.context) for p in batch]  # type: ignore[arg-type]
+        x = m.encode(tok, texts)
         logits = net(**{k: torch.from_numpy(v) for k, v in x.items()})
-        loss = loss_fn(logits, torch.tensor([float(p.label) for p in batch]))
+        if plan.groups:
+            loss = group_loss(logits, batch)  # type: ignore[arg-type]
+        else:
+            loss = loss_fn(logits, torch.tensor([float(p.label) for p in batch]))  # type: ignore[union-attr]
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -97,3 +152,12 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
             save()
     save()
     return checkpoint
+
+
+def _initial(init: Path) -> dict[str, torch.Tensor]:
+    """A checkpoint's weights, or a shipped int8 model's dequantised (dequant.py)."""
+    if init.suffix == ".onnx":
+        from assistant.training.dequant import state_dict
+
+        return state_dict(init)
+    return torch.load(init, weights_only=False)["model"]
