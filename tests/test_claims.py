@@ -37,6 +37,21 @@ def test_the_set_holds_every_kind_and_its_citations_are_source_sentences() -> No
     assert len(load("report")) >= 300
 
 
+def test_the_next_round_is_apart_from_both_sides_and_cites_source_sentences() -> None:
+    """claims_next.jsonl: the report side of the next design pass, kept out of "all"."""
+    after, before = load("next"), load("all")
+    assert len(after) == 300 and {c.split for c in after} == {"next"}
+    assert not {c.id for c in after} & {c.id for c in before}
+    assert not {c.group for c in after} & {c.group for c in before}  # no question on two sides
+    assert all(kinds >= 15 for kinds in Counter(c.kind for c in after).values())
+    spans = {
+        p.name: set(sentence_spans(p.read_text(encoding="utf-8"))) for p in BUNDLED.glob("*.txt")
+    }
+    for c in after:
+        assert c.citations and all((a, b) in spans[s] for s, a, b in c.citations), c.id
+        assert c.reason and "\n" not in c.reason and len(c.reason) < 200, c.id
+
+
 def _side(c: Claim) -> str:
     """The sides are rounds: the checks were designed looking at every claim of the first three
     (c, n, m; the written answers to the dev, intents, gold, intents2 and holdout questions) and
