@@ -138,9 +138,8 @@ def build(
             yield from _cross(item, elsewhere[item.article], cross)
 
 
-ArticleSentence = tuple[
-    int, str, frozenset[str], str
-]  # paragraph, text, terms, the sentence before
+# A sentence of an article: its paragraph, text, terms, and the sentence before it.
+ArticleSentence = tuple[int, str, frozenset[str], str]
 
 
 def article_sentences(items: Iterable[Item]) -> dict[str, list[ArticleSentence]]:

@@ -2,10 +2,12 @@
 
 One pass over a seeded sample of `pairs` pairs (every SQuAD 2.0 and near-miss pair, SQuAD 1.1
 pairs for the rest), batches of `batch` padded to their longest, AdamW with linear warm-up and
-decay, binary cross-entropy on the logit. A checkpoint (model, optimiser, step) is written every
-`every` steps and at the end; a run that finds one goes on from it. When `minutes` have passed the
-run stops at the next step and saves, so a budget is never overrun by more than a step. Left out:
-evaluation (figures.py) and export (export.py).
+decay, binary cross-entropy on the logit. With `groups`, a listwise pass instead: candidate
+groups (groups.py), batch // GROUP a step, each group's cross-entropy over its sentences and
+"none of them" plus each pair's binary cross-entropy. A checkpoint (model, optimiser, step) is
+written every `every` steps and at the end; a run that finds one goes on from it. When `minutes`
+have passed the run stops at the next step and saves, so a budget is never overrun by more than a
+step. Left out: evaluation (figures.py) and export (export.py).
 """
 
 from __future__ import annotations
@@ -41,14 +43,13 @@ def sample(pairs: list[Pair], n: int, seed: int, keep: str, fill: str) -> list[P
 
 
 GROUP = 8  # sentences in a full group: a listwise step takes batch // GROUP groups
-NEAR_MISSES = (
-    1500  # near-miss groups a listwise run takes (the rest: every SQuAD 2.0 group, SQuAD 1.1)
-)
+# Near-miss groups a listwise run takes; the rest is every SQuAD 2.0 group, then SQuAD 1.1.
+NEAR_MISSES = 1500
 
 
-def sample_groups(groups: list[g.Group], n: int, seed: int) -> list[list[g.Group]]:
+def sample_groups(groups: list[g.Group], n: int, seed: int, per_step: int) -> list[list[g.Group]]:
     """Every SQuAD 2.0 group (answerable and not), NEAR_MISSES near misses, SQuAD 1.1 groups
-    for the rest up to n, shuffled and cut into steps."""
+    for the rest up to n, shuffled and cut into steps of per_step groups."""
     rng = random.Random(seed)
     kept = [x for x in groups if x.kind in ("squad2", "unanswerable")]
     near = [x for x in groups if x.kind == "near_miss"]
@@ -58,7 +59,7 @@ def sample_groups(groups: list[g.Group], n: int, seed: int) -> list[list[g.Group
     chosen = kept + near[:NEAR_MISSES]
     chosen += rest[: max(0, n - len(chosen))]
     rng.shuffle(chosen)
-    return [chosen[i : i + 4] for i in range(0, len(chosen), 4)]
+    return [chosen[i : i + per_step] for i in range(0, len(chosen), per_step)]
 
 
 def group_loss(logits: torch.Tensor, batch: list[g.Group]) -> torch.Tensor:
@@ -92,7 +93,8 @@ def train(data: Path, out: Path, plan: Plan, progress: Progress | None = None) -
     tok = m.tokenizer(folder, plan.max_tokens)
     steps: list[list[g.Group]] | list[list[Pair]]
     if plan.groups:
-        steps = sample_groups(g.read(data / "groups.jsonl"), plan.groups, plan.seed)
+        per_step = max(1, plan.batch // GROUP)
+        steps = sample_groups(g.read(data / "groups.jsonl"), plan.groups, plan.seed, per_step)
     else:
         pairs = sample(
             read_pairs(data / "train.jsonl"), plan.pairs, plan.seed, plan.keep, plan.fill
