@@ -73,3 +73,22 @@ def test_what_the_articles_say_within_one_is_answered_from_it(built: Assistant) 
     a = built.answer("What do the articles say about India?", sources=[REAPS])
     assert a.intent != "comparison" and a.citations
     assert {c.source for c in a.citations} == {REAPS}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What do the articles say about India?", "summary"),  # what the chosen one says on it
+        ("What do the two articles say about drone strikes?", "summary"),
+        ("How do the two articles differ on India?", "comparison"),  # told it cannot compare
+        ("Who do the articles say replaced Imran Khan?", "fact"),  # one fact, located
+        ("What does the article say about India?", "fact"),  # names no sources at once
+    ],
+)
+def test_within_one_source_naming_them_all_on_a_topic_is_a_summary_of_it(
+    built: Assistant, question: str, intent: str
+) -> None:
+    """Not put to the answer model: a bare topic is not a question it was trained on."""
+    a = built.answer(question, sources=[REAPS])
+    assert a.intent == intent
+    assert {c.source for c in a.citations} <= {REAPS}

@@ -97,15 +97,24 @@ def recognise(q: Question, library: Library) -> Intent | None:
 def _within_one(asked: str, library: Library) -> Intent | None:
     """An answer kept to one source of several: a question that asks to compare sources it names
     among all of them ("how do the two articles differ on India?") is a comparison, to be told
-    there is nothing to compare; in an index of one source, none is."""
+    there is nothing to compare; one that names them all at once on a topic ("what do the
+    articles say about India?") asks what the chosen source says on it: a summary of that topic
+    (summary.py), which, like a comparison, does not put a bare topic to the answer model. In an
+    index of one source, neither is."""
     indexed = library.indexed()
-    if len(indexed) < 2 or not _CUE.search(asked.lower()):
+    text = asked.lower()
+    if len(indexed) < 2:
         return None
     naming = name_sources(asked, indexed, library.keyword.idf)
     if not (naming.every or len(naming.sources) >= 2):
         return None
     chosen = tuple(e.source for e in library.catalogue())
-    return Intent("comparison", chosen, topic_of(naming, DROP))
+    topic = topic_of(naming, DROP)
+    if _CUE.search(text):
+        return Intent("comparison", chosen, topic)
+    if naming.every and topic and not _FACT.search(text):
+        return Intent("summary", chosen, topic)
+    return None
 
 
 def compose_comparison(q: Question, library: Library) -> Answer:
