@@ -39,7 +39,8 @@ from assistant.evaluation.squad.run import cache_root, workdir_for, write_source
 MAX_FALSE = {"dev": 0.05, "squad": 0.10}  # the issue's ceilings on false abstentions
 GRID = [(weight, l2) for weight in (0.5, 0.7, 0.85) for l2 in (0.01, 0.1)]  # dev's share, L2
 FLOORS = (0.0, 0.01)  # the answer model's probability under which it never quotes (0.02: see
-# docs/answer-model.md: it refuses "What do the articles say about India?" within one article)
+# docs/answer-model.md: it refused "What do the articles say about India?" within one article,
+# which has since been answered as a summary, without the model)
 
 
 @dataclass
@@ -115,6 +116,19 @@ def rates(bias: float, w: np.ndarray, c: Corpus) -> tuple[float, float]:
     return float(abstained), float(false)
 
 
+def _judge(
+    label: str, bias: float, w: np.ndarray, dev: Corpus, squad: Corpus, say: Callable[[str], object]
+) -> tuple[float, str] | None:
+    """A fit's unanswerable abstained averaged over the two corpora and its line (said), or None
+    when either corpus's false abstentions are over its ceiling."""
+    (da, df), (sa, sf) = rates(bias, w, dev), rates(bias, w, squad)
+    line = f"{label}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
+    say(line + "  (unanswerable abstained / false abstentions)")
+    if df > MAX_FALSE["dev"] or sf > MAX_FALSE["squad"]:
+        return None
+    return (da + sa) / 2, line
+
+
 def choose(
     dev: Corpus, squad: Corpus, say: Callable[[str], object] = print
 ) -> tuple[float, np.ndarray, str]:
@@ -127,13 +141,11 @@ def choose(
                    np.full(len(squad.y), (1 - weight) / len(squad.y))] * len(y)  # fmt: skip
         w = fit(x, y, sw, l2)
         bias = bias_within(w, dev, squad)
-        (da, df), (sa, sf) = rates(bias, w, dev), rates(bias, w, squad)
-        line = f"dev share {weight}, l2 {l2}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
-        say(line + "  (unanswerable abstained / false abstentions)")
-        if df > MAX_FALSE["dev"] or sf > MAX_FALSE["squad"]:
+        judged = _judge(f"dev share {weight}, l2 {l2}", bias, w, dev, squad, say)
+        if judged is None:
             continue  # the hard rules alone already abstain on too many answerable questions
-        if best is None or (da + sa) / 2 > best[0]:
-            best = ((da + sa) / 2, bias, w, line)
+        if best is None or judged[0] > best[0]:
+            best = (judged[0], bias, w, judged[1])
     if best is None:
         return 0.0, np.zeros(dev.x.shape[1] + 1), "none within the ceilings"
     return best[1], best[2], best[3]
@@ -156,13 +168,11 @@ def choose_floor(dev: Corpus, squad: Corpus, w: np.ndarray) -> tuple[float, floa
     for floor in FLOORS:
         d, s = floored(dev, floor), floored(squad, floor)
         bias = bias_within(w, d, s)
-        (da, df), (sa, sf) = rates(bias, w, d), rates(bias, w, s)
-        line = f"floor {floor}: dev {da:.3f}/{df:.3f}, squad FIT {sa:.3f}/{sf:.3f}"
-        print(line + "  (unanswerable abstained / false abstentions)")
-        if df > MAX_FALSE["dev"] or sf > MAX_FALSE["squad"]:
+        judged = _judge(f"floor {floor}", bias, w, d, s, print)
+        if judged is None:
             continue
-        if best is None or (da + sa) / 2 > best[0]:
-            best = ((da + sa) / 2, floor, bias, line)
+        if best is None or judged[0] > best[0]:
+            best = (judged[0], floor, bias, judged[1])
     assert best is not None  # floor 0 keeps the ceilings choose() kept
     return best[1:]
 

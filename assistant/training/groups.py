@@ -23,8 +23,8 @@ from assistant.training.pairs import (
     article_sentences,
     article_terms,
     elsewhere,
+    look_alikes,
     near_miss,
-    overlap,
     sentences,
 )
 
@@ -42,13 +42,9 @@ class Group:
     group: str  # the question's id
 
 
-def _own(item: Item, question: str, skip: int | None, n: int) -> list[tuple[str, str]]:
-    spans = sentences(item.context)
-    texts = [item.context[a:b] for a, b in spans]
-    order = sorted(
-        (i for i in range(len(texts)) if i != skip), key=lambda i: -overlap(question, texts[i])
-    )
-    return [(texts[i], texts[i - 1] if i else "") for i in order[:n]]
+def _own(texts: list[str], question: str, skip: int | None, n: int) -> list[tuple[str, str]]:
+    """The n sentences of a paragraph (its texts) other than skip most like question."""
+    return [(texts[i], texts[i - 1] if i else "") for i in look_alikes(texts, question, skip)[:n]]
 
 
 def _group(question: str, found: list[tuple[str, str]], answer: int, kind: str, gid: str) -> Group:
@@ -65,18 +61,18 @@ def build(items: list[Item], kind: str, near_share: float, seed: int) -> Iterato
         gold = answer_sentence(item, spans)
         if item.answers and gold is None:
             continue
-        found = _own(item, item.question, gold, OWN)
+        texts = [item.context[a:b] for a, b in spans]
+        found = _own(texts, item.question, gold, OWN)
         found += elsewhere(item, item.question, article[item.article], CROSS)
         if gold is None:
             yield _group(item.question, found, -1, "unanswerable", item.qid)
             continue
-        previous = item.context[spans[gold - 1][0] : spans[gold - 1][1]] if gold else ""
-        answer = (item.context[spans[gold][0] : spans[gold][1]], previous)
+        answer = (texts[gold], texts[gold - 1] if gold else "")
         yield _group(item.question, [answer, *found], 0, kind, item.qid)
         if near_share and rng.random() < near_share:
             miss = near_miss(item, names[item.article], rng)
             if miss is not None:
-                own = _own(item, miss.question, gold, OWN)
+                own = _own(texts, miss.question, gold, OWN)
                 yield _group(miss.question, [(miss.sentence, miss.context), *own], -1,
                              "near_miss", miss.group)  # fmt: skip
 

@@ -52,9 +52,15 @@ def answer_sentence(item: Item, spans: list[tuple[int, int]]) -> int | None:
     return None
 
 
-def overlap(question: str, sentence: str) -> float:
+def _overlap(question: str, sentence: str) -> float:
     q = set(terms(question))
     return len(q & set(terms(sentence))) / (len(q) or 1)
+
+
+def look_alikes(texts: list[str], question: str, skip: int | None) -> list[int]:
+    """Indexes of texts other than skip, those sharing most words with question first."""
+    rest = (i for i in range(len(texts)) if i != skip)
+    return sorted(rest, key=lambda i: -_overlap(question, texts[i]))
 
 
 def question_pairs(item: Item, negatives: int, kind: str) -> list[Pair]:
@@ -64,10 +70,7 @@ def question_pairs(item: Item, negatives: int, kind: str) -> list[Pair]:
     gold = answer_sentence(item, spans)
     if item.answers and gold is None:
         return []
-    others = sorted(
-        (i for i in range(len(texts)) if i != gold),
-        key=lambda i: -overlap(item.question, texts[i]),
-    )
+    others = look_alikes(texts, item.question, gold)
 
     def pair(i: int, label: int, kind: str) -> Pair:
         return Pair(item.question, texts[i], label, item.qid, kind, texts[i - 1] if i else "")
