@@ -72,8 +72,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         if args.data_from:
             counts = build_files(Path(args.data_from), data, args.seed)
             print(f"training files in {data}: {counts['train']}", file=sys.stderr)
-        if not (data / "train.jsonl").exists():
-            raise AssistantError(f"no training files in {data}: give --data-from SNAPSHOT")
+        needed = data / ("groups.jsonl" if args.groups else "train.jsonl")
+        if not needed.exists():
+            raise AssistantError(f"no {needed.name} in {data}: give --data-from SNAPSHOT")
+        if args.init and not Path(args.init).is_file():
+            raise AssistantError(f"--init {args.init}: no such checkpoint or model.onnx")
         bar = tqdm(unit="step", desc="training", dynamic_ncols=True, mininterval=2.0)
 
         def progress(step: int, total: int, loss: float) -> None:

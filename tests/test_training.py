@@ -241,3 +241,25 @@ def test_a_listwise_step_runs_from_the_shipped_model(tmp_path: Path) -> None:
     import torch
 
     assert torch.load(checkpoint, weights_only=False)["step"] == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "flags", "said"),
+    [
+        ([], [], "error: no train.jsonl in "),
+        (["train.jsonl"], ["--groups", "8"], "error: no groups.jsonl in "),
+        (["train.jsonl"], ["--init", "missing.onnx"], "error: --init missing.onnx: no such"),
+    ],
+)
+def test_train_says_in_one_line_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: list[str], flags: list[str],
+    said: str,
+) -> None:  # fmt: skip
+    from assistant.cli import main
+
+    (tmp_path / "data").mkdir()
+    for name in files:
+        (tmp_path / "data" / name).write_text("", encoding="utf-8")
+    assert main(["train", "--work", str(tmp_path), *flags]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(said) and "\n" not in err
