@@ -9,19 +9,28 @@ being a name the cited text holds elsewhere, is a swapped role ("Afghanistan den
 "Pakistan denies …"). A verb whose doer is a common noun or a pronoun, or follows "that" or
 "which", has none: nothing is compared. What it leaves out: objects (who was done to), and doers
 a parser would find further away.
+`unnamed` catches the doer a sentence names where its cited text has only a pronoun ("They no
+longer trust…" written as "The Taliban no longer trust…"), unless the cited text names it too
+("…to unseat Khan"; "Taliban leaders" names leaders, not them).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.answering.reading.entities import Token, tag
-from assistant.core.text import stem, word_set, words
+from assistant.core.text import STOPWORDS, stem, word_set, words
 
 _NAMES = {"NNP", "NNPS"}
 _PASSING = {"RB", "RBR", "RBS", "MD", "VB", "VBD", "VBN", "VBP", "VBZ", "TO"}
 _ASIDES = {",", "–", "—", "-"}
 _BE = word_set("be is are was were been being")
+# A sentence of the cited text that opens on a pronoun or "this group": who it is, it never says.
+_UNNAMED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:They|He|She|It|This|These|Those)"
+    r"(?:\s+(?:group|groups|country|movement|organi[sz]ation|government|man|woman))?\b"
+)
 _LIGHT = word_set("be is are was were been being has have had do does did will would can could")
 
 
@@ -91,3 +100,42 @@ def doer(claim: str, cited: str) -> str:
         if extra and extra <= held:
             return f"in the cited excerpt it is “{other}” that “{written}”, not “{who}”"
     return ""
+
+
+def unnamed(claim: str, cited: str) -> str:
+    """The name the claim puts where a cited sentence opens on a pronoun, as a reason, or ""."""
+    mine = words(claim)
+    for match in _UNNAMED.finditer(cited):
+        after = _leading(words(cited[match.end() :]))
+        before = set(words(cited[: match.start()]))
+        for k in range(1, min(6, len(mine) - 1)):
+            if _leading(mine[k:]) != after:
+                continue
+            subject = claim[: _nth_word(claim, k)].strip(" ,")
+            names = [w for w in re.findall(r"[\w’'-]+", subject)
+                     if w[:1].isupper() and w.lower() not in STOPWORDS]  # fmt: skip
+            if names and not set(words(" ".join(names))) <= before | _named(cited):
+                return f"the cited excerpt says “{match[0]}”; it does not name “{subject}”"
+    return ""
+
+
+def _named(cited: str) -> set[str]:
+    """Names the cited text uses as names, not only before a noun ("Taliban leaders" does not
+    say who "they" are; "to unseat Khan" says who "he" was)."""
+    tokens = tag(cited).tokens
+    return {
+        w for i, t in enumerate(tokens) if t.tag in _NAMES
+        and not (i + 1 < len(tokens) and tokens[i + 1].tag in ("NN", "NNS", "POS"))
+        for w in words(t.text)
+    }  # fmt: skip
+
+
+def _leading(ws: Sequence[str]) -> list[str]:
+    """The first two words that are not auxiliaries, by stem ("has launched more": launch, more)."""
+    return [stem(w) for w in ws[:6] if w not in _LIGHT][:2]
+
+
+def _nth_word(text: str, k: int) -> int:
+    """Where the k-th word (as core.text.words reads them) starts in text."""
+    found = list(re.finditer(r"[\w’'-]+", text))
+    return found[k].start() if k < len(found) else len(text)

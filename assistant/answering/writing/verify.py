@@ -7,11 +7,12 @@ if its citations support it):
    holds (`coverage`) and the MiniLM cosine of sentence and excerpt (`cosine`) both reach the
    thresholds fitted on the dev set (`python -m assistant.evaluation.fit_verifier`);
 3. every number, date and name in it (digits, spaCy's entities, capitalised words after the
-   first; an acronym matches the initials of capitalised words) occurs in the excerpts it is
-   held to;
+   first; an acronym matches the initials of capitalised words, "U.S." is "US"; a name may take
+   another form, "Pakistani" for "Pakistan") occurs in the excerpts it is held to;
 4. word by word, those excerpts say what it says (align.py: negation, quantity words, added
    content; stance.py: a hedge made certain, a negation or a word swapped for its opposite;
-   order.py: cause and effect, swapped names; doers.py: who did it): `disagreement`;
+   order.py: cause and effect, swapped names; doers.py: who did it, and a name put where the
+   excerpt says only "they"): `disagreement` and `unnamed`;
 5. it adds no noun or adjective that no word of those excerpts is near in meaning (novel.py).
 The citations of a supported sentence are the cited excerpts that pass 2 on their own; when none
 does but together they do (two halves of one claim), all that share a term with it; and another
@@ -33,7 +34,7 @@ import numpy as np
 
 from assistant.answering.reading.entities import tag
 from assistant.answering.writing.align import added, negation, quantity
-from assistant.answering.writing.doers import doer
+from assistant.answering.writing.doers import doer, unnamed
 from assistant.answering.writing.novel import novel
 from assistant.answering.writing.order import cause, roles
 from assistant.answering.writing.prompt import Excerpt
@@ -44,6 +45,9 @@ Embed = Callable[[str], np.ndarray]
 MARKER = re.compile(r"\s*\[\s*(?:excerpts?\s*)?(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:s\b)?")  # "1980s" is a decade, not 1980
 _CAPITAL = re.compile(r"\b[A-Z][\w’'-]*")
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S.", read as the acronym "us"
+# A name's other forms: "Pakistan" / "Pakistani", "Afghan" / "Afghanistan" / "Afghans".
+_FORMS = ("i", "n", "an", "ian", "istan", "s", "ns", "ans", "ese")
 _PART = re.compile(r"[A-Za-z]+|[^\sA-Za-z-]")  # words, hyphenated parts apart, and punctuation
 _FACTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
           "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}  # fmt: skip
@@ -82,6 +86,7 @@ def split_markers(sentence: str) -> tuple[str, tuple[int, ...]]:
 
 def facts(text: str) -> list[str]:
     """The numbers, dates and names a sentence states, each as the words that must be found."""
+    text = _DOTTED.sub(lambda m: m[0].replace(".", ""), text)
     found = [m[0].rstrip(".,") for m in _NUMBER.finditer(text)]
     found += [e.text for e in tag(text).entities if e.label in _FACTS]
     first = re.match(r"\W*\w+", text)
@@ -93,6 +98,8 @@ def facts(text: str) -> list[str]:
 def _fact_words(fact: str) -> list[str]:
     if _NUMBER.fullmatch(fact):
         return [fact.replace(",", "")]
+    if fact.isupper() and fact.isalpha():
+        return [fact.lower()]  # an acronym, even one that spells a stopword ("US")
     return [w for w in words(fact) if w not in STOPWORDS]
 
 
@@ -101,10 +108,22 @@ def missing_fact(text: str, spans: Sequence[str]) -> str:
     held = {w for span in spans for w in words(span)}
     held |= {m[0].replace(",", "").rstrip(".") for span in spans for m in _NUMBER.finditer(span)}
     held |= {a for span in spans for a in acronyms(span)}
+    held |= {m[0].replace(".", "").lower() for span in spans for m in _DOTTED.finditer(span)}
     for fact in facts(text):
-        if not all(w in held for w in _fact_words(fact)):
+        name = fact[:1].isupper()
+        if not all(w in held or (name and _another_form(w, held)) for w in _fact_words(fact)):
             return fact
     return ""
+
+
+def _another_form(word: str, held: set[str]) -> bool:
+    """Another form of the same name is held ("pakistani" for "pakistan", either way)."""
+    if not word.isalpha():
+        return False
+    bases = {word} | {
+        word[: -len(e)] for e in _FORMS if word.endswith(e) and len(word) > len(e) + 3
+    }
+    return bool((bases | {b + e for b in bases for e in _FORMS}) & held)
 
 
 def acronyms(span: str) -> set[str]:
@@ -173,7 +192,8 @@ def verify(sentence: str, excerpts: Mapping[int, Excerpt], embed: Embed, checks:
     if lacking:
         return Verdict(text, cited, (), f"“{lacking}” is not in the cited excerpt")
     held_to = [given[n].text for n in passing]
-    why = disagreement(text, held_to) or novel(text, held_to, embed)
+    everything = " ".join(s.text for s in given.values())  # an earlier excerpt may name "They"
+    why = disagreement(text, held_to) or unnamed(text, everything) or novel(text, held_to, embed)
     if why:
         return Verdict(text, cited, (), why)
     return Verdict(text, cited, tuple(passing))
