@@ -314,9 +314,11 @@ def test_a_reader_that_goes_away_is_no_error(paths: list[str]) -> None:
 
 def test_eval_claims_prints_the_verifier_table_and_holds_the_fit_side(paths: list[str]) -> None:
     """`assistant eval --claims` (docs/llm.md): on the fit side, which the checks were designed
-    on, the verifier does not fall below what it reached there (0.934 / 0.872 when written)."""
+    on, the verifier does not fall below what it reached there: 0.920 / 0.907 since the third
+    pass (2026-12-08), which gave up 0.014 of precision there for 0.035 of recall, and raised
+    both on rounds 4 and 5 (0.934 / 0.872 before it)."""
     done = run("eval", "--claims", "--split", "fit", *paths)
     assert done.returncode == 0, done.stderr
     assert "| overall | 2275 |" in done.stdout and "| cause |" in done.stdout
     figures = json.loads(run("eval", "--claims", "--split", "fit", "--json", *paths).stdout)
-    assert figures["overall"]["precision"] >= 0.92 and figures["overall"]["recall"] >= 0.85
+    assert figures["overall"]["precision"] >= 0.91 and figures["overall"]["recall"] >= 0.89
