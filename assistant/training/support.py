@@ -265,18 +265,12 @@ def claim_pairs(split: str) -> list[Pair]:
     """The labelled claims of one side as pairs, the excerpt read from the bundled sources."""
     from assistant.evaluation import claims as c
 
-    texts: dict[str, str] = {}
-
-    def cited(name: str, start: int, end: int) -> str:
-        if name not in texts:
-            texts[name] = (c.BUNDLED / name).read_text(encoding="utf-8")
-        return texts[name][start:end]
-
+    found = c.load(split)
+    texts = c.sources(found, [c.BUNDLED])
     return [
-        Pair(x.claim, " ".join(cited(*at) for at in x.citations), int(x.label), x.group,
-             f"claim_{x.kind}")
-        for x in c.load(split)
-    ]  # fmt: skip
+        Pair(x.claim, " ".join(c.cited(x, texts)), int(x.label), x.group, f"claim_{x.kind}")
+        for x in found
+    ]
 
 
 def build_files(snapshot: Path, out: Path, n: int, seed: int = 0) -> dict[str, int]:
