@@ -7,15 +7,18 @@ string). `rank OUT...` re-ranks those candidates offline by other mixes of the s
 prints how often the first accepted one holds a gold string. `abstain DEV FIT` adds list-level
 features (all 16 probabilities, not the best one alone) to the answer-or-abstain model and
 measures them by a 2-fold check over the FIT articles. `cost FOLDER...` times exported models
-scoring 16 sentences of the bundled sources for 40 dev questions, three rounds. Figures:
-docs/answer-model.md, "Sentence choice" and "Abstention". Never reads REPORT, holdout or the
-blind sets.
+scoring 16 sentences of the bundled sources for 40 dev questions, three rounds. `exact` scores the
+same pairs with the shipped model as the reader opens it and with exact int8 products turned off,
+and prints how far apart they read on this CPU (0 where it has VNNI). Figures:
+docs/answer-model.md, "Sentence choice", "Abstention" and "The same answers on every CPU". Never
+reads REPORT, holdout or the blind sets.
 
     .venv/bin/python benchmarks/answer_candidates.py record dev dev.jsonl
     .venv/bin/python benchmarks/answer_candidates.py record fit fit.jsonl
     .venv/bin/python benchmarks/answer_candidates.py rank fit.jsonl dev.jsonl
     .venv/bin/python benchmarks/answer_candidates.py abstain dev.jsonl fit.jsonl
     .venv/bin/python benchmarks/answer_candidates.py cost assistant/models/reader OTHER_EXPORT
+    .venv/bin/python benchmarks/answer_candidates.py exact
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -147,21 +151,45 @@ def abstain(dev_path: str, fit_path: str) -> None:
               f"{f[0]:.3f} at {f[1]:.3f} false; dev {f[2]:.3f} at {f[3]:.3f}")  # fmt: skip
 
 
-def cost(folders: list[str]) -> None:
+def _pairs() -> list[tuple[str, list[str]]]:
+    """40 dev questions, each with 16 sentences of the bundled sources."""
     import re
-    import time
 
-    from assistant.answering.quoting.reader import reader
     from assistant.evaluation.run import SETS, load
 
     questions = [q["question"] for q in load(SETS["dev"])][:40]
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(Path("sources").glob("*.txt")))
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if 40 < len(s) < 300][:200]
+    return [(q, sentences[(i * 16) % 180 : (i * 16) % 180 + 16]) for i, q in enumerate(questions)]
+
+
+def exact() -> None:
+    import onnxruntime
+
+    from assistant.answering.quoting.reader import FOLDER, reader, session_options
+
+    shipped = reader()
+    session = onnxruntime.InferenceSession(str(FOLDER / "model.onnx"), session_options(False))
+    plain = replace(shipped, session=session)
+    pairs = _pairs()
+    a = np.concatenate([shipped.probabilities(q, batch) for q, batch in pairs])
+    b = np.concatenate([plain.probabilities(q, batch) for q, batch in pairs])
+    gap = np.abs(a - b)
+    print(
+        f"{len(a)} pairs: |exact - plain| mean {gap.mean():.4f}, p99 {np.quantile(gap, 0.99):.4f}, "
+        f"max {gap.max():.4f}; pairs apart by more than 0.001: {(gap > 0.001).mean():.3f}"
+    )
+
+
+def cost(folders: list[str]) -> None:
+    import time
+
+    from assistant.answering.quoting.reader import reader
+
     for folder in folders:
         model, times = reader(Path(folder).resolve()), []
         for _ in range(3):
-            for i, q in enumerate(questions):
-                batch = sentences[(i * 16) % 180 : (i * 16) % 180 + 16]
+            for q, batch in _pairs():
                 started = time.perf_counter()
                 model.probabilities(q, batch)
                 times.append(time.perf_counter() - started)
@@ -177,6 +205,8 @@ if __name__ == "__main__":
         rank(args)
     elif command == "abstain":
         abstain(*args)
+    elif command == "exact":
+        exact()
     elif command == "cost":
         cost(args)
     else:

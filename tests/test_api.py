@@ -52,6 +52,7 @@ def test_gold_quality_floor(outcomes: list) -> None:
         "Who won the 2022 FIFA World Cup?",
         "What is a good recipe for banana bread?",
         "How many moons does Neptune have?",
+        "What's a good recipe for chicken biryani?",  # the floor's case: 0.0092 < 0.01
     ],
 )
 def test_abstains_plainly_when_the_sources_do_not_say(built: Assistant, question: str) -> None:

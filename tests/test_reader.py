@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.quoting.reader import FOLDER, reader
+from assistant.answering.quoting.reader import FOLDER, reader, session_options
 from assistant.core.errors import ModelNotFound
 
 SCHOOL = (
@@ -48,6 +48,45 @@ def test_a_sentence_scores_the_same_alone_or_among_others() -> None:
     alone = reader().probabilities(question, [SCHOOL])[0]
     among = reader().probabilities(question, [*OTHERS, SCHOOL])[-1]
     assert alone == pytest.approx(among, abs=1e-6)
+
+
+def test_int8_products_are_exact_on_this_cpu(tmp_path: Path) -> None:
+    """The worst case for onnxruntime's uint8 x int8 kernel on x86 without VNNI: pairs of
+    products near 255 x 127 summed past 16 bits. With the reader's session options the product
+    is exact on any CPU; without them, on an AVX2-only EPYC, all 128 outputs came out wrong (by
+    up to 170,760)."""
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(200, 256, size=(8, 64), dtype=np.uint8)
+    w = rng.choice(np.array([-127, -100, 100, 127], dtype=np.int8), size=(64, 16))
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "w", "az", "wz"], ["y"])], "g",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [8, 64])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [8, 16])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(np.array(0, np.uint8), "az"),
+         numpy_helper.from_array(np.zeros(16, np.int8), "wz")],
+    )  # fmt: skip
+    path = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    session = onnxruntime.InferenceSession(str(path), session_options())
+    y = session.run(None, {"a": a})[0]
+    assert (y == a.astype(np.int64) @ w.astype(np.int64)).all()
+
+
+def test_the_model_reads_the_same_on_every_cpu() -> None:
+    """Measured where the floor was chosen (a VNNI CPU): this pair reads 0.0092, under the
+    floor of 0.01. Without exact products an AVX2-only CPU read 0.0102 and quoted it."""
+    question = "What's a good recipe for chicken biryani?"
+    sentence = (
+        "But since the fall of that government and the evaporation of Indian influence in "
+        "Afghanistan, the Baloch groups seem to have only gained in strength, launching some of "
+        "their most deadly attacks and even targeting the infrastructure projects of Pakistan’s "
+        "close ally, China."
+    )
+    assert reader().probabilities(question, [sentence])[0] == pytest.approx(0.00922, abs=5e-5)
 
 
 def test_no_sentences_no_scores() -> None:

@@ -71,6 +71,24 @@ def reader(folder: Path = FOLDER) -> Reader:
         return _LOADED[folder]
 
 
+def session_options(exact: bool = True) -> Any:
+    """One thread, and exact integer products on every CPU (unless `exact` is off, to measure).
+    On x86 without VNNI, onnxruntime multiplies uint8 activations by int8 weights with an
+    instruction that saturates each pair of products at 16 bits: there the shipped model read up
+    to 0.13 away from itself on a VNNI CPU (where the floor and thresholds were chosen), and
+    "What's a good recipe for chicken biryani?" passed the floor. x64quantprecision has such
+    weights multiplied as uint8 x uint8 there (exact, a little slower); with VNNI, or off x86,
+    nothing changes."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # one per question: more collapse on a busy machine
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.x64quantprecision", "1" if exact else "0")
+    return options
+
+
 def _load(folder: Path) -> Reader:
     model, tokenizer_file, settings = (
         folder / "model.onnx", folder / "tokenizer.json", folder / "reader.json",
@@ -80,13 +98,9 @@ def _load(folder: Path) -> Reader:
     import onnxruntime
     from tokenizers import Tokenizer
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1  # one per question: more collapse on a busy machine
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
     try:
         session = onnxruntime.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
+            str(model), session_options(), providers=["CPUExecutionProvider"]
         )
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         given = json.loads(settings.read_text(encoding="utf-8"))
