@@ -69,9 +69,10 @@ def add_eval(
     )
     ev.add_argument(
         "--split",
-        choices=("report", "fit", "all", "next"),
+        choices=("report", "fit", "all", "round5", "next"),
         help="--claims: which side (default report; fit: the claims the verifier was designed on; "
-        "next: a fifth round kept unread for the next design pass's report side)",
+        "round5: the fifth round, the third pass's report side; next: a sixth round kept unread "
+        "for the next design pass's report side)",
     )
     # For tests and quick checks: only the first N paragraphs of each article.
     ev.add_argument("--limit", type=int, help=argparse.SUPPRESS)

@@ -37,10 +37,15 @@ def test_the_set_holds_every_kind_and_its_citations_are_source_sentences() -> No
     assert len(load("report")) >= 300
 
 
-def test_the_next_round_is_apart_from_both_sides_and_cites_source_sentences() -> None:
-    """claims_next.jsonl: the report side of the next design pass, kept out of "all"."""
-    after, before = load("next"), load("all")
-    assert len(after) == 300 and {c.split for c in after} == {"next"}
+@pytest.mark.parametrize(("split", "others"), [("round5", ("all",)), ("next", ("all", "round5"))])
+def test_a_later_round_is_apart_from_the_others_and_cites_source_sentences(
+    split: str, others: tuple[str, ...]
+) -> None:
+    """claims_round5.jsonl and claims_next.jsonl (the report side of the next design pass): each
+    its own file, kept out of "all" and of each other."""
+    after = load(split)
+    before = [c for other in others for c in load(other)]
+    assert len(after) == 300 and {c.split for c in after} == {split}
     assert not {c.id for c in after} & {c.id for c in before}
     assert not {c.group for c in after} & {c.group for c in before}  # no question on two sides
     assert all(kinds >= 15 for kinds in Counter(c.kind for c in after).values())

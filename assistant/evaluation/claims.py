@@ -8,8 +8,10 @@ embeds sentences, and the claim embedded as the writer embeds it. Figures: preci
 "supported" (of the claims shown as supported, the share truly supported) and recall (of the truly
 supported, the share shown as supported), overall and by kind of edit, beside the issue's
 thresholds. `split` picks the side: "fit" (designed and tuned on), "report" (the one reported on)
-or "all" (both); "next" is claims_next.jsonl, a fifth round written from the sources and the
-guideline alone and kept unread, for the report side of the next design pass. With `ask` (the
+or "all" (both). Later rounds, each written from the sources and the guideline alone by a writer
+who never ran the verifier, have files of their own: "round5" (claims_round5.jsonl, the third
+pass's report side, read since) and "next" (claims_next.jsonl, a sixth round kept unread for the
+report side of the next design pass). With `ask` (the
 LLM judge: `assistant eval --claims --llm SPEC`), the same figures again after the model is
 asked, per supporting excerpt of each sentence shown as supported, whether the excerpt states it
 (a "no" removes the support, as in a written answer), and its seconds a sentence.
@@ -33,9 +35,9 @@ from assistant.core.errors import AssistantError
 
 HERE = Path(__file__).parent
 CLAIMS = HERE / "claims.jsonl"
-NEXT = HERE / "claims_next.jsonl"
+ROUNDS = {"round5": HERE / "claims_round5.jsonl", "next": HERE / "claims_next.jsonl"}
 BUNDLED = HERE.parents[1] / "sources"  # the two articles the claims were written from
-SPLITS = ("fit", "report", "all", "next")
+SPLITS = ("fit", "report", "all", *ROUNDS)
 PRECISION_MIN = 0.95
 RECALL_MIN = 0.75
 FALSE_MAX = 0.10  # the most a kind of unsupported claim may be shown as supported
@@ -57,10 +59,11 @@ class Claim:
 
 
 def load(split: str = "report", path: Path | None = None) -> list[Claim]:
-    """The claims of one side ("fit", "report"), of both ("all"), or the next round's ("next")."""
+    """The claims of one side ("fit", "report"), of both ("all"), or of a later round's file
+    ("round5", "next")."""
     if split not in SPLITS:
-        raise AssistantError(f"unknown split {split!r} (fit, report, all or next)")
-    path = path or (NEXT if split == "next" else CLAIMS)
+        raise AssistantError(f"unknown split {split!r} ({', '.join(SPLITS)})")
+    path = path or ROUNDS.get(split, CLAIMS)
     claims = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
