@@ -600,10 +600,49 @@ def test_a_name_where_the_excerpt_has_a_pronoun(sentence: str, cited: str, reaso
     assert (reason in found) if reason else found == ""
 
 
+# The fourth pass (issue 20): WordNet's opposites and synonyms, a negation before a quotation,
+# "suggests" as a hedge, names swapped across words between them, America for the U.S.
+FOURTH = [
+    # (cited sentence, written sentence citing it, supported, words the reason holds)
+    ("Pakistan blamed the Afghan Taliban only indirectly for the attacks.",
+     "Pakistan blamed the Afghan Taliban directly for the attacks.", False, "indirectly"),
+    ("The new policy proved detrimental to Pakistan's economy.",
+     "The new policy proved harmless to Pakistan's economy.", False, "detrimental"),
+    ("The minister said his government will not “have any issue with it.”",
+     "The minister said his government will have an issue with it.", False, "not"),
+    ("A recent report suggests that militants in the north receive money from abroad.",
+     "Militants in the north receive money from abroad.", False, "suggests that militants"),
+    ("Pakistan sees Afghanistan as a client state and India as an existential rival.",
+     "Pakistan sees India as a client state and Afghanistan as an existential rival.", False,
+     "other way round"),
+    ("Islamabad's backing of the Taliban has cost it dearly.",
+     "Islamabad's support of the Taliban has cost it dearly.", True, ""),
+    ("The U.S. withdrew its forces from Afghanistan last summer.",
+     "America withdrew its forces from Afghanistan last summer.", True, ""),
+    ("Officials suggested that the talks had stalled, while traders kept crossing the border.",
+     "Traders kept crossing the border.", True, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cited", "sentence", "supported", "reason"), FOURTH)
+def test_the_fourth_pass(
+    cited: str, sentence: str, supported: bool, reason: str, embed: LocalEmbeddings
+) -> None:
+    _judged("fourth", cited, sentence, supported, reason, embed)
+
+
 @pytest.mark.parametrize(("kind", "cited", "sentence", "supported", "reason"), EDITS)
 def test_every_kind_of_edit(
     kind: str, cited: str, sentence: str, supported: bool, reason: str, embed: LocalEmbeddings
 ) -> None:
+    _judged(kind, cited, sentence, supported, reason, embed)
+
+
+def _judged(
+    kind: str, cited: str, sentence: str, supported: bool, reason: str, embed: LocalEmbeddings
+) -> None:
+    """The sentence, citing `cited` as [1], is supported or not, for a reason holding `reason`."""
+
     def vector(text: str) -> np.ndarray:
         return np.asarray(embed.embed_query(text), dtype=np.float32)
 

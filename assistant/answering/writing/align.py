@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering.writing.wordnet import synonyms
 from assistant.core.text import STOPWORDS, stem, word_set, words
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[^\sA-Za-z0-9]")
@@ -95,7 +96,8 @@ def _near(a: str, b: str) -> bool:
 
 
 def holds(terms: set[str], term: str) -> bool:
-    return term in terms or any(_near(term, t) for t in terms)
+    """The term, a word near it in form, or a WordNet synonym ("backing" for "support")."""
+    return term in terms or any(_near(term, t) for t in terms) or bool(synonyms(term) & terms)
 
 
 def _undoes(word: str) -> bool:
@@ -113,6 +115,9 @@ def words_of(ts: Sequence[Word | str]) -> list[Word]:
 # ---- negation ----
 
 
+_OPENING = {"“", "‘", '"'}  # a quotation opened inside a negated clause
+
+
 def polarities(text: str) -> list[tuple[str, bool, int, int]]:
     """(term, negated, start of its negation or itself, end) for every content word. A negation
     covers the next content word within three words, names aside."""
@@ -128,8 +133,8 @@ def polarities(text: str) -> list[tuple[str, bool, int, int]]:
                 aside = True  # "have not, in any appreciable way, helped": skip the aside
             elif t in ",–—" and aside:
                 aside = False
-            elif t in _BREAK:
-                pending, aside = 0, False
+            elif t in _BREAK and not (pending and t in _OPENING):
+                pending, aside = 0, False  # but "will not “have any issue”" stays negated
             continue
         if aside:
             continue

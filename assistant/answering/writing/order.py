@@ -125,17 +125,37 @@ def _longest_in_order(seq: list[list[int]]) -> set[int]:
     return set(best[-1][1]) if best else set()
 
 
-def _units(words: list[Word]) -> list[list[int]]:
-    """Indexes of the names and numbers of a sentence, adjacent capitalised words as one."""
+def _units(words: list[Word], every: list[Word]) -> list[list[int]]:
+    """Indexes of the names and numbers of a sentence (words, a selection of every word of it,
+    in order), capitalised words next to each other in the sentence as one: "Afghan Taliban",
+    not "India as a Pakistani"."""
+    place = {id(w): k for k, w in enumerate(every)}
     units: list[list[int]] = []
     for i, w in enumerate(words):
         if not (w.capital or w.text.isdigit()):
             continue
-        if units and units[-1][-1] == i - 1 and not w.text.isdigit():
+        last = words[units[-1][-1]] if units else None
+        if last is not None and place[id(w)] == place[id(last)] + 1 and not w.text.isdigit():
             units[-1].append(i)
         else:
             units.append([i])
     return units
+
+
+_PARTICIPLES = word_set(
+    "made led held paid sent built won struck hit set put seen given taken told found kept left "
+    "lost brought bought caught taught thought fought sought run done"
+)
+
+
+def _passive(text: str) -> bool:
+    """A verb in the passive, "was supported by", "galvanized by": a participle before "by", not
+    a noun ("suggestions by Afghan leaders")."""
+    ws = words_of(tokens(text))
+    return any(
+        w.text == "by" and (prev.text.endswith(("ed", "en", "wn")) or prev.text in _PARTICIPLES)
+        for prev, w in pairwise(ws)
+    )
 
 
 def roles(claim: str, cited: str) -> str:
@@ -153,9 +173,9 @@ def roles(claim: str, cited: str) -> str:
         w.term for prev, w in pairwise(every) if prev.text == "of"
     }  # "ally of Pakistan" for "Pakistan's ally" is no swap
     units = [
-        u for u in _units(mine) if not any(mine[i].term in owned & after_of for i in u)
+        u for u in _units(mine, every) if not any(mine[i].term in owned & after_of for i in u)
     ]  # fmt: skip
-    if (" by " in f" {claim.lower()} ") != (" by " in f" {cited.lower()} "):
+    if _passive(claim) != _passive(cited):
         return ""  # active against passive: the names trade places without trading roles
     for k, a in enumerate(units):
         for b in units[k + 1 :]:

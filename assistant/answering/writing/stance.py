@@ -11,17 +11,19 @@ left out of the clause it was drawn from, or turned round, each returning a one-
   to recognize the Durand Line") and the sentence negates nothing, so it restates the clause with
   the negation swapped for another word ("are willing to act as Pakistan's proxies").
 - `opposite`: the sentence has a word whose opposite the excerpt has instead ("lost strength"
-  against "gained in strength", "succeeded" against "failed"), from a short table of pairs;
+  against "gained in strength", "succeeded" against "failed"), from a short table of pairs, then
+  from WordNet's ("directly" against "indirectly"; wordnet.py);
 - `instead`: both prefer one thing to another, the other way round ("rooted in realpolitik
   rather than ideology" against "in ideology rather than in realpolitik").
-What it leaves out: opposites outside that table, and a hedge or negation the sentence moved to
-another word.
+What it leaves out: opposites in neither table ("drawn closer" / "distanced"), and a hedge or
+negation the sentence moved to another word.
 """
 
 from __future__ import annotations
 
 from assistant.answering.writing.align import Word, negated, polarities, tokens, words_of
-from assistant.core.text import word_set
+from assistant.answering.writing.wordnet import opposites
+from assistant.core.text import stem, word_set
 
 _HEDGES = word_set(
     "might may could seem seems seemed appear appears appeared reportedly allegedly possibly "
@@ -30,9 +32,17 @@ _HEDGES = word_set(
 _HEDGES_TO = word_set("expected likely unlikely believed supposed")  # only before "to"
 # Whose view it is: "Islamabad deemed Islamist groups the most effective instrument".
 _BELIEFS = word_set(
-    "deemed considered regarded viewed perceived saw seen believed thought impression"
+    "deemed considered regarded viewed perceived saw seen believed thought impression "
+    "suggest suggests suggested suggesting"
 )
-_ATTRIBUTED = _HEDGES | _BELIEFS | word_set("said says according claimed claims argued")
+_ATTRIBUTED = (
+    _HEDGES
+    | _BELIEFS
+    | word_set(
+        "said says according claimed claims argued indicates indicated implies implied hinted "
+        "reported reportedly"
+    )
+)
 _FAINT = word_set("little few hardly barely scarcely seldom rarely")  # negations but in name
 _PREVENTS = ("prevent", "stop", "avoid", "bar", "ban", "forbid", "halt", "curb", "keep")
 _CLAUSE_WORDS = word_set("but while although though whereas which who because")
@@ -80,13 +90,17 @@ def hedge(claim: str, cited: str) -> str:
     theirs = words_of(ts)
     for i in _hedges(theirs):
         # What it hedges: the first content word after it in its clause, "launching" in "might
-        # contemplate launching airstrikes"; the sentence states it as so.
+        # contemplate launching airstrikes"; the sentence states it as so. A view or a report
+        # ("suggested that these strikes have the tacit support") reaches a whole clause: the
+        # sentence restates it when it holds two of its first three words, not when it mentions
+        # "strikes" in another clause of the excerpt.
         after = ts[ts.index(theirs[i]) + 1 :]
         clause = words_of(after[: next((k for k, t in enumerate(after) if t in _BREAKS), None)])
-        verb = next((x for x in clause if x.term and x.text not in _HEDGES), None)
-        if verb is not None and verb.term in held:
-            said = cited[theirs[i].start : verb.end]
-            return f"the cited excerpt says “{said}”, not that it is so"
+        said = [x for x in clause if x.term and x.text not in _HEDGES][:3]
+        need = 2 if theirs[i].text in _BELIEFS and len(said) > 1 else 1
+        if sum(x.term in held for x in (said if need == 2 else said[:1])) >= need:
+            quoted = cited[theirs[i].start : said[0].end]
+            return f"the cited excerpt says “{quoted}”, not that it is so"
     return ""
 
 
@@ -140,6 +154,20 @@ def opposite(claim: str, cited: str) -> str:
         for said, other in ((a, b), (b, a)):
             if mine & said and theirs & other and not theirs & said:
                 return f"the cited excerpt says “{min(theirs & other)}”, not “{min(mine & said)}”"
+    return _wordnet(claim, cited)
+
+
+def _wordnet(claim: str, cited: str) -> str:
+    """A word of the sentence whose WordNet opposite the excerpt has, and it not."""
+    denied = _denied(claim) | _denied(cited)
+    mine = {stem(w.text): w.text for w in words_of(tokens(claim)) if w.text not in denied}
+    theirs = {stem(w.text): w.text for w in words_of(tokens(cited)) if w.text not in denied}
+    for term, text in sorted(mine.items()):
+        if term in theirs:
+            continue
+        said = sorted(o for o in opposites(term) if o in theirs and o not in mine)
+        if said:
+            return f"the cited excerpt says “{theirs[said[0]]}”, not “{text}”"
     return ""
 
 

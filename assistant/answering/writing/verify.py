@@ -103,12 +103,18 @@ def _fact_words(fact: str) -> list[str]:
     return [w for w in words(fact) if w not in STOPWORDS]
 
 
+_ALIASES = [("us", "united states", "america", "american", "americans")]
+
+
 def missing_fact(text: str, spans: Sequence[str]) -> str:
     """The first fact of text that the spans do not hold, or ""."""
     held = {w for span in spans for w in words(span)}
     held |= {m[0].replace(",", "").rstrip(".") for span in spans for m in _NUMBER.finditer(span)}
     held |= {a for span in spans for a in acronyms(span)}
     held |= {m[0].replace(".", "").lower() for span in spans for m in _DOTTED.finditer(span)}
+    for names in _ALIASES:  # "America" for "the U.S.", "the United States" for "American"
+        if any(set(n.split()) <= held for n in names):
+            held |= {w for n in names for w in n.split()}
     for fact in facts(text):
         name = fact[:1].isupper()
         if not all(w in held or (name and _another_form(w, held)) for w in _fact_words(fact)):
